@@ -1,0 +1,162 @@
+package dev.atrest.keyservice.app;
+
+import dev.atrest.keyservice.domain.ClusterEncryption;
+import dev.atrest.keyservice.domain.ClusterKeys;
+import dev.atrest.keyservice.domain.ClusterState;
+import dev.atrest.keyservice.domain.EncryptionRules;
+import dev.atrest.keyservice.domain.Etags;
+import dev.atrest.keyservice.domain.InputRules;
+import dev.atrest.keyservice.domain.KeyState;
+import dev.atrest.keyservice.domain.Provider;
+import dev.atrest.keyservice.domain.RootKeyConfig;
+import dev.atrest.keyservice.domain.Violations;
+import dev.atrest.keyservice.store.ClusterEncryptionEntity;
+import dev.atrest.keyservice.store.ClusterEncryptionRepository;
+import dev.atrest.keyservice.store.DatabaseKeyEntity;
+import dev.atrest.keyservice.store.DatabaseKeyRepository;
+import dev.atrest.keyservice.store.MasterKeyEntity;
+import dev.atrest.keyservice.store.MasterKeyRepository;
+import dev.atrest.keyservice.store.ProjectEncryptionEntity;
+import dev.atrest.keyservice.store.ProjectEncryptionRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** Clusters' encryption: read, list, set provider, and inspect the key hierarchy. */
+@ApplicationScoped
+public class Clusters {
+    private static final Logger LOG = Logger.getLogger(Clusters.class);
+
+    private final ProjectEncryptionRepository projects;
+    private final ClusterEncryptionRepository clusters;
+    private final MasterKeyRepository masterKeyRows;
+    private final DatabaseKeyRepository databaseKeyRows;
+    private final ProjectRows projectRows;
+    private final MasterKeys masterKeys;
+    private final Clock clock;
+
+    Clusters(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
+             MasterKeyRepository masterKeyRows, DatabaseKeyRepository databaseKeyRows, ProjectRows projectRows,
+             MasterKeys masterKeys, Clock clock) {
+        this.projects = projects;
+        this.clusters = clusters;
+        this.masterKeyRows = masterKeyRows;
+        this.databaseKeyRows = databaseKeyRows;
+        this.projectRows = projectRows;
+        this.masterKeys = masterKeys;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public ClusterEncryption get(String projectId, String clusterName) {
+        requireNames(projectId, clusterName);
+        return clusters.find(projectId, clusterName).map(ClusterEncryptionEntity::toDomain)
+                .orElseGet(() -> ClusterEncryption.neverConfigured(projectId, clusterName));
+    }
+
+    @Transactional
+    public ClusterPage list(String projectId, int pageSize, String pageToken) {
+        Violations violations = new Violations();
+        InputRules.requireId(violations, "project_id", projectId);
+        if (pageSize < 0 || pageSize > ClusterPage.MAX_SIZE) {
+            violations.add("page_size", "must be between 0 and " + ClusterPage.MAX_SIZE + " (0 means 50)");
+        }
+        String after = ClusterPage.decodeToken(pageToken, violations);
+        violations.throwIfAny();
+        int size = pageSize == 0 ? ClusterPage.DEFAULT_SIZE : pageSize;
+        List<ClusterEncryptionEntity> rows = clusters.page(projectId, after, size + 1);
+        return ClusterPage.of(rows.stream().map(ClusterEncryptionEntity::toDomain).toList(), size);
+    }
+
+    /** Sets the provider; AWS/LOCAL creates the master key on first enable, NONE disables. */
+    @Transactional
+    public ClusterEncryption set(String projectId, String clusterName, Provider requested, String etag) {
+        Violations violations = new Violations();
+        InputRules.requireId(violations, "project_id", projectId);
+        InputRules.requireId(violations, "cluster_name", clusterName);
+        if (requested == null) {
+            violations.add("encryption_at_rest_provider", "is required: AWS, LOCAL or NONE");
+        }
+        violations.throwIfAny();
+        Optional<ProjectEncryptionEntity> project = projects.lockByProjectId(projectId);
+        Optional<ClusterEncryptionEntity> existing = clusters.find(projectId, clusterName);
+        Etags.check(etag, existing.map(row -> row.rowVersion).orElse(0L), "cluster " + clusterName);
+        ClusterEncryption current = existing.map(ClusterEncryptionEntity::toDomain)
+                .orElseGet(() -> ClusterEncryption.neverConfigured(projectId, clusterName));
+        if (requested == Provider.NONE) {
+            return existing.filter(row -> row.state == ClusterState.ENABLED).map(this::disable).orElse(current);
+        }
+        EncryptionRules.checkClusterProviderChange(current, requested);
+        if (current.encrypted()) {
+            return current; // already encrypted with this provider: nothing to do, no new keys
+        }
+        EncryptionRules.checkClusterMayEnable(project.map(ProjectRows::toDomain).orElse(null), requested);
+        return enable(project.orElseThrow(), existing.orElseGet(() -> newRow(projectId, clusterName)), requested);
+    }
+
+    @Transactional
+    public ClusterKeys keys(String projectId, String clusterName) {
+        requireNames(projectId, clusterName);
+        return new ClusterKeys(
+                masterKeyRows.listByCluster(projectId, clusterName).stream().map(MasterKeyEntity::toDomain).toList(),
+                databaseKeyRows.listByCluster(projectId, clusterName).stream().map(DatabaseKeyEntity::toDomain).toList());
+    }
+
+    private ClusterEncryption enable(ProjectEncryptionEntity project, ClusterEncryptionEntity row, Provider provider) {
+        Instant now = Instant.now(clock);
+        if (row.id == null) {
+            clusters.persist(row);
+            clusters.flush(); // the master key row references it
+        }
+        Optional<MasterKeyEntity> active = masterKeyRows.findVersion(row.projectId, row.clusterName, row.masterKeyVersion)
+                .filter(key -> key.state == KeyState.ACTIVE);
+        if (active.isEmpty()) {
+            Optional<RootKeyConfig> root = projectRows.rootKeyWithSecret(project);
+            try {
+                int version = row.masterKeyVersion + 1;
+                masterKeys.create(root.orElseThrow(), row.projectId, row.clusterName, version);
+                row.masterKeyVersion = version;
+            } finally {
+                Secrets.clear(root);
+            }
+        }
+        row.provider = provider;
+        row.state = ClusterState.ENABLED;
+        row.updateTime = now;
+        clusters.flush();
+        LOG.infof("cluster %s/%s: encryption at rest enabled with %s, master key version %d",
+                row.projectId, row.clusterName, provider, row.masterKeyVersion);
+        return row.toDomain();
+    }
+
+    private ClusterEncryption disable(ClusterEncryptionEntity row) {
+        row.provider = Provider.NONE;
+        row.state = ClusterState.DISABLED;
+        row.updateTime = Instant.now(clock);
+        clusters.flush();
+        LOG.infof("cluster %s/%s: encryption at rest disabled; its keys are kept", row.projectId, row.clusterName);
+        return row.toDomain();
+    }
+
+    private ClusterEncryptionEntity newRow(String projectId, String clusterName) {
+        ClusterEncryptionEntity row = new ClusterEncryptionEntity();
+        row.projectId = projectId;
+        row.clusterName = clusterName;
+        row.provider = Provider.NONE;
+        row.state = ClusterState.DISABLED;
+        row.createTime = Instant.now(clock);
+        row.updateTime = row.createTime;
+        return row;
+    }
+
+    static void requireNames(String projectId, String clusterName) {
+        Violations violations = new Violations();
+        InputRules.requireId(violations, "project_id", projectId);
+        InputRules.requireId(violations, "cluster_name", clusterName);
+        violations.throwIfAny();
+    }
+}

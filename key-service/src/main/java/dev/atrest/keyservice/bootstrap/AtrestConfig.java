@@ -1,0 +1,64 @@
+package dev.atrest.keyservice.bootstrap;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The service's own settings, all under {@code atrest.}; the README's configuration table lists them. */
+@ConfigMapping(prefix = "atrest")
+public interface AtrestConfig {
+
+    /** Where the embedded database, the generated seal key and LOCAL root keys live. */
+    @WithDefault(".data")
+    Path dataDir();
+
+    LocalRoot localRoot();
+
+    Aws aws();
+
+    Seal seal();
+
+    EmbeddedDb embeddedDb();
+
+    interface EmbeddedDb {
+        /** Set by the service itself when it started the embedded MariaDB; not for users to set. */
+        @WithDefault("false")
+        boolean active();
+    }
+
+    interface LocalRoot {
+        /** The LOCAL provider keeps root keys in files: development only, so it is off unless asked for. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    interface Aws {
+        /** One endpoint for KMS and STS (moto, LocalStack). Service-wide; API callers can never choose it. */
+        Optional<URI> endpointOverride();
+
+        /** Upper bound for one KMS/STS call including retries: a slow KMS never hangs an RPC longer. */
+        @WithDefault("10s")
+        Duration apiCallTimeout();
+
+        @WithDefault("3s")
+        Duration apiCallAttemptTimeout();
+
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Attempts per call; throttling and transient errors are retried with jittered backoff. */
+        @WithDefault("4")
+        int maxAttempts();
+    }
+
+    interface Seal {
+        /** The seal key, 32 bytes in base64 (env ATREST_SEAL_KEY). */
+        Optional<String> key();
+
+        /** A file holding the seal key in base64. */
+        Optional<Path> keyFile();
+    }
+}

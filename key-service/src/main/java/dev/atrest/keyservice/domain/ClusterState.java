@@ -1,0 +1,7 @@
+package dev.atrest.keyservice.domain;
+
+/** Whether a cluster's keys are in service. */
+public enum ClusterState {
+    ENABLED,
+    DISABLED
+}

@@ -1,0 +1,57 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.ClusterPage;
+import dev.atrest.keyservice.app.Clusters;
+import dev.atrest.v1.ClusterEncryption;
+import dev.atrest.v1.ClusterEncryptionServiceGrpc;
+import dev.atrest.v1.GetClusterEncryptionRequest;
+import dev.atrest.v1.ListClusterEncryptionsRequest;
+import dev.atrest.v1.ListClusterEncryptionsResponse;
+import dev.atrest.v1.ListClusterKeysRequest;
+import dev.atrest.v1.ListClusterKeysResponse;
+import dev.atrest.v1.SetClusterEncryptionRequest;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** atrest.v1.ClusterEncryptionService: transport only. */
+@GrpcService
+@Blocking
+public class ClusterEncryptionGrpcService extends ClusterEncryptionServiceGrpc.ClusterEncryptionServiceImplBase {
+    private final Clusters clusters;
+
+    public ClusterEncryptionGrpcService(Clusters clusters) {
+        this.clusters = clusters;
+    }
+
+    @Override
+    public void getClusterEncryption(GetClusterEncryptionRequest request, StreamObserver<ClusterEncryption> response) {
+        UnaryCalls.respond(response, () ->
+                ClusterMessages.toMessage(clusters.get(request.getProjectId(), request.getClusterName())));
+    }
+
+    @Override
+    public void listClusterEncryptions(ListClusterEncryptionsRequest request,
+                                       StreamObserver<ListClusterEncryptionsResponse> response) {
+        UnaryCalls.respond(response, () -> {
+            ClusterPage page = clusters.list(request.getProjectId(), request.getPageSize(), request.getPageToken());
+            ListClusterEncryptionsResponse.Builder message = ListClusterEncryptionsResponse.newBuilder()
+                    .setNextPageToken(page.nextPageToken());
+            page.clusters().forEach(cluster -> message.addClusterEncryptions(ClusterMessages.toMessage(cluster)));
+            return message.build();
+        });
+    }
+
+    @Override
+    public void setClusterEncryption(SetClusterEncryptionRequest request, StreamObserver<ClusterEncryption> response) {
+        UnaryCalls.respond(response, () -> ClusterMessages.toMessage(clusters.set(request.getProjectId(),
+                request.getClusterName(), Providers.fromMessage(request.getEncryptionAtRestProvider()),
+                request.getEtag())));
+    }
+
+    @Override
+    public void listClusterKeys(ListClusterKeysRequest request, StreamObserver<ListClusterKeysResponse> response) {
+        UnaryCalls.respond(response, () ->
+                ClusterMessages.toMessage(clusters.keys(request.getProjectId(), request.getClusterName())));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.atrest.keyservice.grpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.util.Durations;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import dev.atrest.keyservice.domain.ConcurrentModificationException;
+import dev.atrest.keyservice.domain.FieldViolation;
+import dev.atrest.keyservice.domain.InvalidArgumentException;
+import dev.atrest.keyservice.domain.KmsUnavailableException;
+import dev.atrest.keyservice.domain.NotFoundException;
+import dev.atrest.keyservice.domain.PreconditionFailedException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place where failures become gRPC statuses with google.rpc details. Domain errors map to
+ * their codes; everything else is a bug: INTERNAL with an error id that is also in the log, and
+ * never the exception's own message (it could carry anything).
+ */
+public final class ErrorMapper {
+    public static final String ERROR_DOMAIN = "atrest.dev";
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {}
+
+    public static StatusRuntimeException toStatus(Throwable failure) {
+        if (failure instanceof InvalidArgumentException invalid) {
+            BadRequest.Builder badRequest = BadRequest.newBuilder();
+            for (FieldViolation v : invalid.violations()) {
+                badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                        .setField(v.field()).setDescription(v.description()));
+            }
+            return status(Code.INVALID_ARGUMENT, invalid.getMessage(), Any.pack(badRequest.build()));
+        }
+        if (failure instanceof PreconditionFailedException precondition) {
+            return status(Code.FAILED_PRECONDITION, precondition.getMessage(), Any.pack(ErrorInfo.newBuilder()
+                    .setReason(precondition.reason().name()).setDomain(ERROR_DOMAIN)
+                    .putAllMetadata(precondition.metadata()).build()));
+        }
+        if (failure instanceof NotFoundException notFound) {
+            return status(Code.NOT_FOUND, notFound.getMessage(), null);
+        }
+        if (failure instanceof ConcurrentModificationException conflict) {
+            return status(Code.ABORTED, conflict.getMessage(), null);
+        }
+        if (failure instanceof KmsUnavailableException unavailable) {
+            LOG.warnf("KMS unavailable: %s (%s)", unavailable.getMessage(), String.valueOf(unavailable.getCause()));
+            return status(Code.UNAVAILABLE, unavailable.getMessage(), Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Durations.fromSeconds(5)).build()));
+        }
+        if (StoreConflicts.isConflict(failure)) {
+            return status(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry", null);
+        }
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(failure, "internal error %s", errorId);
+        return status(Code.INTERNAL, "internal error " + errorId + "; the service log has the details", null);
+    }
+
+    private static StatusRuntimeException status(Code code, String message, Any detail) {
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(code.getNumber()).setMessage(message);
+        if (detail != null) {
+            status.addDetails(detail);
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
+    }
+}

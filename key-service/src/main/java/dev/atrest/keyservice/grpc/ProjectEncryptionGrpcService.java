@@ -1,0 +1,44 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.Projects;
+import dev.atrest.v1.DisableProjectEncryptionRequest;
+import dev.atrest.v1.GetProjectEncryptionRequest;
+import dev.atrest.v1.ProjectEncryption;
+import dev.atrest.v1.ProjectEncryptionServiceGrpc;
+import dev.atrest.v1.UpdateProjectEncryptionRequest;
+import dev.atrest.v1.ValidateProjectEncryptionRequest;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** atrest.v1.ProjectEncryptionService: transport only. */
+@GrpcService
+@Blocking
+public class ProjectEncryptionGrpcService extends ProjectEncryptionServiceGrpc.ProjectEncryptionServiceImplBase {
+    private final Projects projects;
+
+    public ProjectEncryptionGrpcService(Projects projects) {
+        this.projects = projects;
+    }
+
+    @Override
+    public void getProjectEncryption(GetProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
+        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(projects.get(request.getProjectId())));
+    }
+
+    @Override
+    public void updateProjectEncryption(UpdateProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
+        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(projects.update(ProjectMessages.toUpdate(request))));
+    }
+
+    @Override
+    public void disableProjectEncryption(DisableProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
+        UnaryCalls.respond(response, () ->
+                ProjectMessages.toMessage(projects.disable(request.getProjectId(), request.getEtag())));
+    }
+
+    @Override
+    public void validateProjectEncryption(ValidateProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
+        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(projects.validate(request.getProjectId())));
+    }
+}

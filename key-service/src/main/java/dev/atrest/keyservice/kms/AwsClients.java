@@ -1,0 +1,92 @@
+package dev.atrest.keyservice.kms;
+
+import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.domain.AwsKmsSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * Builds KMS clients for a project's settings: bounded timeouts, retries with backoff on throttling,
+ * and the service-wide endpoint override (never one chosen by an API caller).
+ */
+@ApplicationScoped
+public class AwsClients {
+    private static final Set<String> KNOWN_REGIONS =
+            Region.regions().stream().map(Region::id).collect(Collectors.toUnmodifiableSet());
+
+    private final AtrestConfig.Aws config;
+    private final SdkHttpClient http;
+
+    public AwsClients(AtrestConfig config) {
+        this.config = config.aws();
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(this.config.connectTimeout())
+                .socketTimeout(this.config.apiCallAttemptTimeout())
+                .build();
+    }
+
+    public static boolean isKnownRegion(String region) {
+        return KNOWN_REGIONS.contains(region);
+    }
+
+    /** A client whose credentials come from {@code settings}; close it (it closes its STS session too). */
+    public KmsClient kms(AwsKmsSettings settings) {
+        Region region = Region.of(settings.region());
+        var builder = KmsClient.builder()
+                .region(region)
+                .httpClient(http)
+                .overrideConfiguration(overrides())
+                .credentialsProvider(credentials(settings, region));
+        config.endpointOverride().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private AwsCredentialsProvider credentials(AwsKmsSettings settings, Region region) {
+        if (settings.usesStaticKeys()) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey().asUtf8()));
+        }
+        if (settings.usesRole()) {
+            var sts = StsClient.builder()
+                    .region(region)
+                    .httpClient(http)
+                    .overrideConfiguration(overrides())
+                    .credentialsProvider(DefaultCredentialsProvider.builder().build());
+            config.endpointOverride().ifPresent(sts::endpointOverride);
+            return StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(sts.build())
+                    .asyncCredentialUpdateEnabled(false)
+                    .refreshRequest(r -> {
+                        r.roleArn(settings.roleArn()).roleSessionName("atrest-key-service");
+                        if (settings.externalId() != null) {
+                            r.externalId(settings.externalId());
+                        }
+                    })
+                    .build();
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .apiCallTimeout(config.apiCallTimeout())
+                .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(config.maxAttempts())
+                        .build())
+                .build();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.atrest.keyservice.kms;
+
+import dev.atrest.keyservice.crypto.KeyMaterial;
+import dev.atrest.keyservice.domain.AwsKmsSettings;
+import dev.atrest.keyservice.domain.Provider;
+import dev.atrest.keyservice.domain.RootKeyConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+
+/** The customer's CMK in AWS KMS wraps each master key (GenerateDataKey / Decrypt / Encrypt). */
+@ApplicationScoped
+public class AwsKmsRootKeyProvider implements RootKeyProvider {
+    private final AwsClients clients;
+
+    public AwsKmsRootKeyProvider(AwsClients clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.AWS;
+    }
+
+    @Override
+    public String validate(String projectId, RootKeyConfig config) {
+        AwsKmsSettings aws = (AwsKmsSettings) config;
+        return call(aws, "validate the customer master key", kms -> {
+            KeyMetadata key = kms.describeKey(r -> r.keyId(aws.customerMasterKeyId())).keyMetadata();
+            requireUsable(key);
+            Map<String, String> context = MasterKeyContext.forValidation(projectId);
+            GenerateDataKeyResponse generated = kms.generateDataKey(r -> r.keyId(aws.customerMasterKeyId())
+                    .keySpec(DataKeySpec.AES_256).encryptionContext(context));
+            byte[] expected = generated.plaintext().asByteArray();
+            byte[] roundTrip = kms.decrypt(r -> r.ciphertextBlob(generated.ciphertextBlob())
+                    .keyId(aws.customerMasterKeyId()).encryptionContext(context)).plaintext().asByteArray();
+            boolean same = MessageDigest.isEqual(expected, roundTrip);
+            Arrays.fill(expected, (byte) 0);
+            Arrays.fill(roundTrip, (byte) 0);
+            if (!same) {
+                throw KmsErrors.invalid("a data key generated under the key did not decrypt to itself");
+            }
+            return key.arn();
+        });
+    }
+
+    @Override
+    public GeneratedMasterKey generateMasterKey(RootKeyConfig config, Map<String, String> context) {
+        AwsKmsSettings aws = (AwsKmsSettings) config;
+        return call(aws, "generate a master key", kms -> {
+            GenerateDataKeyResponse generated = kms.generateDataKey(r -> r.keyId(aws.customerMasterKeyId())
+                    .keySpec(DataKeySpec.AES_256).encryptionContext(context));
+            return new GeneratedMasterKey(
+                    KeyMaterial.takeOwnership(generated.plaintext().asByteArray()),
+                    new WrappedMasterKey(generated.keyId(), generated.ciphertextBlob().asByteArray()));
+        });
+    }
+
+    @Override
+    public KeyMaterial decryptMasterKey(RootKeyConfig config, WrappedMasterKey wrapped, Map<String, String> context) {
+        AwsKmsSettings aws = (AwsKmsSettings) config;
+        // Name the key that wrapped it, so KMS refuses rather than decrypting under a key we did not expect.
+        return call(aws, "decrypt a master key", kms -> KeyMaterial.takeOwnership(kms.decrypt(r -> r
+                        .ciphertextBlob(SdkBytes.fromByteArray(wrapped.ciphertext()))
+                        .keyId(wrapped.wrappingKeyId())
+                        .encryptionContext(context))
+                .plaintext().asByteArray()));
+    }
+
+    @Override
+    public WrappedMasterKey encryptMasterKey(RootKeyConfig config, KeyMaterial masterKey, Map<String, String> context) {
+        AwsKmsSettings aws = (AwsKmsSettings) config;
+        byte[] plaintext = masterKey.copyBytes();
+        try {
+            return call(aws, "encrypt a master key", kms -> {
+                var response = kms.encrypt(r -> r.keyId(aws.customerMasterKeyId())
+                        .plaintext(SdkBytes.fromByteArray(plaintext)).encryptionContext(context));
+                return new WrappedMasterKey(response.keyId(), response.ciphertextBlob().asByteArray());
+            });
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    private static void requireUsable(KeyMetadata key) {
+        if (key.keyState() != KeyState.ENABLED) {
+            throw KmsErrors.invalid("the key is " + key.keyStateAsString() + ", not Enabled");
+        }
+        if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
+            throw KmsErrors.invalid("the key spec is " + key.keySpecAsString() + ", not SYMMETRIC_DEFAULT");
+        }
+        if (key.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT) {
+            throw KmsErrors.invalid("the key usage is " + key.keyUsageAsString() + ", not ENCRYPT_DECRYPT");
+        }
+    }
+
+    private <T> T call(AwsKmsSettings aws, String action, Function<KmsClient, T> work) {
+        try (KmsClient kms = clients.kms(aws)) {
+            return work.apply(kms);
+        } catch (SdkException e) {
+            throw KmsErrors.translate(action, e);
+        }
+    }
+}

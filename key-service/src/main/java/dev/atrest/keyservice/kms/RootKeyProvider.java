@@ -1,0 +1,30 @@
+package dev.atrest.keyservice.kms;
+
+import dev.atrest.keyservice.crypto.KeyMaterial;
+import dev.atrest.keyservice.domain.Provider;
+import dev.atrest.keyservice.domain.RootKeyConfig;
+import java.util.Map;
+
+/**
+ * The root of a key hierarchy: wraps and unwraps master keys. Implementations throw
+ * {@code PreconditionFailedException(ENCRYPTION_AT_REST_SETTINGS_INVALID)} when the root key answers
+ * that it cannot be used, and {@code KmsUnavailableException} when it cannot be reached in time.
+ */
+public interface RootKeyProvider {
+
+    Provider provider();
+
+    /**
+     * Proves the root key can be used now: it exists, is enabled, is a symmetric encrypt/decrypt key,
+     * and a data key generated under it decrypts again with the same context.
+     *
+     * @return the root key's canonical id (a key ARN for AWS)
+     */
+    String validate(String projectId, RootKeyConfig config);
+
+    GeneratedMasterKey generateMasterKey(RootKeyConfig config, Map<String, String> context);
+
+    KeyMaterial decryptMasterKey(RootKeyConfig config, WrappedMasterKey wrapped, Map<String, String> context);
+
+    WrappedMasterKey encryptMasterKey(RootKeyConfig config, KeyMaterial masterKey, Map<String, String> context);
+}

@@ -1,0 +1,74 @@
+package dev.atrest.keyservice.store;
+
+import dev.atrest.keyservice.domain.Provider;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+@Entity
+@Table(name = "project_encryption")
+public class ProjectEncryptionEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "project_id", nullable = false, updatable = false)
+    public String projectId;
+
+    public boolean enabled;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "root_provider")
+    public Provider rootProvider;
+
+    @Column(name = "aws_cmk_id")
+    public String awsCmkId;
+
+    @Column(name = "aws_region")
+    public String awsRegion;
+
+    @Column(name = "aws_role_arn")
+    public String awsRoleArn;
+
+    @Column(name = "aws_external_id")
+    public String awsExternalId;
+
+    @Column(name = "aws_access_key_id")
+    public String awsAccessKeyId;
+
+    /** Sealed under the service's seal key; never the plaintext. */
+    @Column(name = "aws_secret_sealed")
+    public byte[] awsSecretSealed;
+
+    @Column(name = "local_key_id")
+    public String localKeyId;
+
+    public boolean valid;
+
+    @Column(name = "validation_error")
+    public String validationError;
+
+    @Column(name = "cmk_last_changed_time")
+    public Instant cmkLastChangedTime;
+
+    @Column(name = "last_validated_time")
+    public Instant lastValidatedTime;
+
+    @Version
+    @Column(name = "row_version", nullable = false)
+    public long rowVersion;
+
+    @Column(name = "create_time", nullable = false, updatable = false)
+    public Instant createTime;
+
+    @Column(name = "update_time", nullable = false)
+    public Instant updateTime;
+}

@@ -1,0 +1,22 @@
+package dev.atrest.keyservice.store;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.Optional;
+
+@ApplicationScoped
+public class ProjectEncryptionRepository implements PanacheRepositoryBase<ProjectEncryptionEntity, Long> {
+
+    public Optional<ProjectEncryptionEntity> findByProjectId(String projectId) {
+        return find("projectId", projectId).firstResultOptional();
+    }
+
+    /**
+     * Reads the project row with a write lock. Every change to a project or its clusters takes this
+     * lock first, so a project disable and a cluster enable can never both pass their checks.
+     */
+    public Optional<ProjectEncryptionEntity> lockByProjectId(String projectId) {
+        return find("projectId", projectId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+}

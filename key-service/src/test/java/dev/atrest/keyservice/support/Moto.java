@@ -1,0 +1,112 @@
+package dev.atrest.keyservice.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * A real moto server (AWS KMS and STS emulator) on a free loopback port, started for the test run.
+ * It is found at $ATREST_MOTO_SERVER, .tools/venv/bin/moto_server, or on PATH; if it is missing the
+ * tests fail (they are never skipped) with a message saying how to install it.
+ */
+public class Moto implements QuarkusTestResourceLifecycleManager {
+    public static final String ACCOUNT = "123456789012";
+    public static final String REGION = "us-east-1";
+    private static volatile URI endpoint;
+
+    private Process process;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            int port = freePort();
+            Path log = Path.of("target", "test-logs", "moto.log");
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(executable(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            awaitPort(port, Duration.ofSeconds(30));
+            endpoint = URI.create("http://127.0.0.1:" + port);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start moto_server: " + e.getMessage(), e);
+        }
+        // The service's own credentials (used to call STS AssumeRole): moto accepts any.
+        System.setProperty("aws.accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        System.setProperty("aws.secretAccessKey", "service-own-credentials-for-moto");
+        return Map.of("atrest.aws.endpoint-override", endpoint.toString());
+    }
+
+    @Override
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    public static URI endpoint() {
+        return endpoint;
+    }
+
+    /** A KMS client for test set-up (creating and disabling keys), talking to the same moto. */
+    public static KmsClient adminClient() {
+        return KmsClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "test-admin-secret")))
+                .build();
+    }
+
+    private static String executable() {
+        String configured = System.getenv("ATREST_MOTO_SERVER");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path venv = dir.resolve(".tools/venv/bin/moto_server");
+            if (Files.isExecutable(venv)) {
+                return venv.toString();
+            }
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "moto_server"))) {
+                return Path.of(dir, "moto_server").toString();
+            }
+        }
+        throw new IllegalStateException("moto_server not found: run scripts/test-peers/install.sh "
+                + "(or set ATREST_MOTO_SERVER) before the tests");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(int port, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("moto_server did not listen on port " + port + " within " + timeout);
+    }
+}
