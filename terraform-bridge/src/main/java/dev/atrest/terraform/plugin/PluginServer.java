@@ -1,0 +1,115 @@
+package dev.atrest.terraform.plugin;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+
+/**
+ * The gRPC server Terraform talks to: binds 127.0.0.1 on the first free port of the allowed range, serves
+ * mTLS when Terraform sent a client certificate, and adds the services go-plugin expects next to the
+ * provider (health for service "plugin", the controller that shuts us down, the stdio stream).
+ */
+public final class PluginServer {
+
+    private static final Logger LOG = Logger.getLogger(PluginServer.class.getName());
+    /** go-plugin's health check asks about this service name. */
+    private static final String HEALTH_SERVICE_NAME = "plugin";
+
+    private final Server server;
+    private final Optional<SelfSignedCertificate> certificate;
+
+    private PluginServer(Server server, Optional<SelfSignedCertificate> certificate) {
+        this.server = server;
+        this.certificate = certificate;
+    }
+
+    public static PluginServer start(HandshakeConfig config, List<BindableService> providerServices)
+            throws HandshakeRefused {
+        Optional<SelfSignedCertificate> certificate = config.clientCertPem().map(pem -> SelfSignedCertificate.generate());
+        Optional<SslContext> tls = certificate.isEmpty() ? Optional.empty()
+                : Optional.of(mutualTls(certificate.get(), parseCertificate(config.clientCertPem().get())));
+        HealthStatusManager health = new HealthStatusManager();
+        health.setStatus(HEALTH_SERVICE_NAME, ServingStatus.SERVING);
+        ShutdownController controller = new ShutdownController();
+        for (int port = config.minPort(); port <= config.maxPort(); port++) {
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .addService(health.getHealthService())
+                    .addService(controller)
+                    .addService(new StdioService());
+            providerServices.forEach(builder::addService);
+            int candidate = port;
+            tls.ifPresent(builder::sslContext);
+            try {
+                Server server = builder.build().start();
+                controller.serve(server);
+                LOG.fine(() -> "listening on 127.0.0.1:" + server.getPort() + (tls.isPresent() ? " with mTLS" : ""));
+                return new PluginServer(server, certificate);
+            } catch (IOException portTaken) {
+                LOG.finest(() -> "port " + candidate + " unavailable (" + portTaken.getMessage() + "), trying the next");
+            }
+        }
+        throw new HandshakeRefused("no free port on 127.0.0.1 between " + config.minPort() + " and " + config.maxPort());
+    }
+
+    /** Serve with our certificate, demand a client certificate, and trust exactly Terraform's. */
+    private static SslContext mutualTls(SelfSignedCertificate own, X509Certificate client) throws HandshakeRefused {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(new SingleKeyManager(own))
+                    .trustManager(new SingleCertificateTrust(client))
+                    .clientAuth(ClientAuth.REQUIRE);
+            // The JDK's TLS, not netty's bundled BoringSSL: loading and initialising the native library
+            // cost about 0.6 s of every start here, and a plugin connection carries little traffic.
+            return GrpcSslContexts.configure(builder, SslProvider.JDK).build(); // ALPN h2
+        } catch (SSLException | CertificateException e) {
+            throw new HandshakeRefused("cannot set up TLS for the plugin connection: " + e.getMessage());
+        }
+    }
+
+    private static X509Certificate parseCertificate(String pem) throws HandshakeRefused {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        } catch (CertificateException | ClassCastException e) {
+            throw new HandshakeRefused("PLUGIN_CLIENT_CERT is not a PEM certificate: " + e.getMessage());
+        }
+    }
+
+    public String handshakeLine() {
+        return HandshakeConfig.handshakeLine("127.0.0.1:" + server.getPort(),
+                certificate.map(SelfSignedCertificate::handshakeEncoding).orElse(""));
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    public void stop() throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+        }
+    }
+}

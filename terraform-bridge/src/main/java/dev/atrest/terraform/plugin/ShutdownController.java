@@ -1,0 +1,34 @@
+package dev.atrest.terraform.plugin;
+
+import dev.atrest.terraform.protocol.goplugin.GRPCControllerGrpc;
+import dev.atrest.terraform.protocol.goplugin.GrpcController;
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * go-plugin's {@code plugin.GRPCController}: Terraform calls Shutdown when it is done with us and kills
+ * the process two seconds later. We answer first, then stop the server, which lets {@code main} return.
+ */
+final class ShutdownController extends GRPCControllerGrpc.GRPCControllerImplBase {
+
+    private static final Logger LOG = Logger.getLogger(ShutdownController.class.getName());
+
+    private final AtomicReference<Server> server = new AtomicReference<>();
+
+    void serve(Server started) {
+        server.set(started);
+    }
+
+    @Override
+    public void shutdown(GrpcController.Empty request, StreamObserver<GrpcController.Empty> response) {
+        response.onNext(GrpcController.Empty.getDefaultInstance());
+        response.onCompleted();
+        LOG.fine("shutdown requested by the client");
+        Server running = server.get();
+        if (running != null) {
+            running.shutdown(); // graceful: lets this very response go out first
+        }
+    }
+}
