@@ -1,0 +1,51 @@
+package dev.atrest.terraform;
+
+import dev.atrest.terraform.plugin.HandshakeRefused;
+import dev.atrest.terraform.plugin.PluginProcess;
+import dev.atrest.terraform.plugin.PluginServer;
+import dev.atrest.terraform.plugin.StderrLogging;
+import dev.atrest.terraform.provider.Catalog;
+import dev.atrest.terraform.provider.ProviderService;
+import dev.atrest.terraform.resources.AtrestCatalog;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Entry point Terraform/OpenTofu starts (through the launcher script) for every command. */
+public final class Main {
+
+    private Main() {
+    }
+
+    private static void startDaemon(Runnable task) {
+        Thread thread = new Thread(task, "startup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void loadNativeTransport() {
+        io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.isAvailable();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // Claim stdout before anything can print to it: go-plugin reads it for exactly one line.
+        PrintStream handshakeOut = StderrLogging.takeStdout();
+        Map<String, String> environment = System.getenv();
+        StderrLogging.install(environment);
+        // Start-up work that does not depend on the handshake runs beside it, each on its own thread
+        // (the common pool has a single worker on two cores): netty's native transport and the schemas.
+        CompletableFuture.runAsync(Main::loadNativeTransport, Main::startDaemon);
+        PluginServer server;
+        try {
+            CompletableFuture<Catalog> catalog = CompletableFuture.supplyAsync(AtrestCatalog::create, Main::startDaemon);
+            server = PluginProcess.serve(environment, handshakeOut, List.of(new ProviderService(environment, catalog)));
+        } catch (HandshakeRefused refused) {
+            System.err.println(refused.getMessage());
+            System.exit(1);
+            return;
+        }
+        server.awaitTermination();
+        System.exit(0); // do not wait for idle client-side threads: Terraform is done with us
+    }
+}

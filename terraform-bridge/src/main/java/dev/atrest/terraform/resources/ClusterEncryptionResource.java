@@ -1,0 +1,132 @@
+package dev.atrest.terraform.resources;
+
+import static dev.atrest.terraform.wire.Attribute.computed;
+import static dev.atrest.terraform.wire.Attribute.required;
+
+import dev.atrest.terraform.provider.AtrestClient;
+import dev.atrest.terraform.provider.Diagnostics;
+import dev.atrest.terraform.provider.ManagedResource;
+import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.wire.Block;
+import dev.atrest.terraform.wire.CtyType;
+import dev.atrest.terraform.wire.Unknown;
+import dev.atrest.terraform.wire.Values;
+import dev.atrest.v1.ClusterEncryption;
+import dev.atrest.v1.GetClusterEncryptionRequest;
+import dev.atrest.v1.SetClusterEncryptionRequest;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code atrest_cluster_encryption}: sets a cluster's provider; destroy sets it back to NONE. */
+public final class ClusterEncryptionResource implements ManagedResource {
+
+    static final Block SCHEMA = Block.of("Encryption at rest for one cluster, with keys rooted in its project's "
+            + "root key. The project's encryption must be enabled first; destroying this resource disables it.", List.of(
+            computed("id", CtyType.STRING, "`PROJECT/CLUSTER`, the form `import` takes."),
+            required("project_id", CtyType.STRING, "The project. Changing it replaces the resource."),
+            required("cluster_name", CtyType.STRING, "The cluster. Changing it replaces the resource."),
+            required("encryption_at_rest_provider", CtyType.STRING, "`AWS` or `LOCAL` (must match the project's "
+                    + "enabled provider), or `NONE`. Changing an encrypted cluster's provider needs `NONE` first."),
+            computed("state", CtyType.STRING, "`ENABLED` or `DISABLED`."),
+            computed("master_key_version", CtyType.NUMBER,
+                    "The master-key version that wraps new database keys; 0 before the first.")));
+
+    private static final List<String> IDENTITY = List.of("project_id", "cluster_name");
+
+    @Override
+    public String typeName() {
+        return "atrest_cluster_encryption";
+    }
+
+    @Override
+    public Block schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void validate(Map<String, Object> config, Diagnostics diagnostics) {
+        IdentifierRules.check(config, "project_id", "project_id", diagnostics);
+        IdentifierRules.check(config, "cluster_name", "cluster_name", diagnostics);
+        if (config.get("encryption_at_rest_provider") instanceof String provider
+                && !ClusterEncryptionMapping.PROVIDERS.contains(provider)) {
+            diagnostics.attributeError("encryption_at_rest_provider", "unknown encryption_at_rest_provider",
+                    "encryption_at_rest_provider must be one of AWS, LOCAL, NONE; got \"" + provider + "\"");
+        }
+    }
+
+    @Override
+    public Plan plan(Map<String, Object> prior, Map<String, Object> proposed, Map<String, Object> config) {
+        if (prior != null && prior.equals(proposed)) {
+            return new Plan(prior, List.of());
+        }
+        Map<String, Object> planned = Values.copy(proposed);
+        boolean identityKnown = planned.get("project_id") instanceof String && planned.get("cluster_name") instanceof String;
+        planned.put("id", identityKnown ? ClusterEncryptionMapping.id((String) planned.get("project_id"),
+                (String) planned.get("cluster_name")) : Unknown.VALUE);
+        planned.put("state", Unknown.VALUE);
+        planned.put("master_key_version", Unknown.VALUE);
+        List<String> replace = new ArrayList<>();
+        for (String name : IDENTITY) {
+            if (prior != null && !prior.get(name).equals(proposed.get(name))) {
+                replace.add(name);
+            }
+        }
+        return new Plan(planned, replace);
+    }
+
+    @Override
+    public Map<String, Object> apply(Map<String, Object> prior, Map<String, Object> planned,
+            Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
+        Map<String, Object> target = planned == null ? prior : planned;
+        String provider = planned == null ? "NONE" : Values.string(planned, "encryption_at_rest_provider");
+        try {
+            ClusterEncryption stored = client.clusters().setClusterEncryption(SetClusterEncryptionRequest.newBuilder()
+                    .setProjectId(Values.string(target, "project_id"))
+                    .setClusterName(Values.string(target, "cluster_name"))
+                    .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider)).build());
+            return planned == null ? null
+                    : Values.copy(Values.resolveUnknowns(planned, ClusterEncryptionMapping.toState(stored)));
+        } catch (StatusRuntimeException e) {
+            if (planned == null && ServiceErrors.isNotFound(e)) {
+                return null; // the project or cluster is gone: nothing left to disable
+            }
+            ServiceErrors.report("set encryption of cluster " + target.get("id") + " to " + provider, e,
+                    ClusterEncryptionMapping.ERRORS, client.endpoint(), diagnostics);
+            return prior;
+        }
+    }
+
+    @Override
+    public Map<String, Object> read(Map<String, Object> state, AtrestClient client, Diagnostics diagnostics) {
+        try {
+            ClusterEncryption stored = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
+                    .setProjectId(Values.string(state, "project_id"))
+                    .setClusterName(Values.string(state, "cluster_name")).build());
+            return ClusterEncryptionMapping.toState(stored);
+        } catch (StatusRuntimeException e) {
+            if (ServiceErrors.isNotFound(e)) {
+                return null;
+            }
+            ServiceErrors.report("read encryption of cluster " + state.get("id"), e, ClusterEncryptionMapping.ERRORS,
+                    client.endpoint(), diagnostics);
+            return state;
+        }
+    }
+
+    @Override
+    public Map<String, Object> importState(String id, Diagnostics diagnostics) {
+        String[] parts = id.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            diagnostics.error("invalid import id", "import atrest_cluster_encryption as PROJECT/CLUSTER, got \"" + id + "\"");
+            return null;
+        }
+        Map<String, Object> state = Values.copy(Map.of());
+        SCHEMA.impliedType().attributes().keySet().forEach(name -> state.put(name, null));
+        state.put("id", id);
+        state.put("project_id", parts[0]);
+        state.put("cluster_name", parts[1]);
+        return state;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.atrest.terraform.resources;
+
+import static dev.atrest.terraform.wire.Attribute.computed;
+import static dev.atrest.terraform.wire.Attribute.required;
+
+import dev.atrest.terraform.provider.AtrestClient;
+import dev.atrest.terraform.provider.DataSource;
+import dev.atrest.terraform.provider.Diagnostics;
+import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.wire.Block;
+import dev.atrest.terraform.wire.CtyType;
+import dev.atrest.terraform.wire.Values;
+import dev.atrest.v1.GetProjectEncryptionRequest;
+import dev.atrest.v1.ProjectEncryption;
+import io.grpc.StatusRuntimeException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code data.atrest_project_encryption}: a project's encryption as the service holds it (no secrets). */
+public final class ProjectEncryptionDataSource implements DataSource {
+
+    private static final CtyType AWS_KMS = CtyType.objectOf(Map.of("enabled", CtyType.BOOL,
+            "customer_master_key_id", CtyType.STRING, "region", CtyType.STRING, "role_arn", CtyType.STRING,
+            "external_id", CtyType.STRING, "access_key_id", CtyType.STRING));
+    private static final CtyType LOCAL_KEY = CtyType.objectOf(Map.of("enabled", CtyType.BOOL, "key_id", CtyType.STRING));
+
+    static final Block SCHEMA = Block.of("Reads a project's encryption-at-rest configuration. The secret access "
+            + "key is never returned.", List.of(
+            required("project_id", CtyType.STRING, "The project."),
+            computed("id", CtyType.STRING, "The project id."),
+            computed("provider", CtyType.STRING, "`AWS`, `LOCAL`, or `NONE` when encryption is disabled."),
+            computed("valid", CtyType.BOOL, "Whether the last check could use the root key."),
+            computed("validation_error", CtyType.STRING, "Why the last check failed."),
+            computed("cmk_last_changed_time", CtyType.STRING, "When the root key last changed (RFC 3339)."),
+            computed("last_validated_time", CtyType.STRING, "When the root key was last checked (RFC 3339)."),
+            computed("aws_kms_config", AWS_KMS, "AWS KMS settings, without the secret access key."),
+            computed("local_key_config", LOCAL_KEY, "LOCAL root-key settings.")));
+
+    @Override
+    public String typeName() {
+        return ProjectEncryptionSchema.TYPE_NAME;
+    }
+
+    @Override
+    public Block schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public void validate(Map<String, Object> config, Diagnostics diagnostics) {
+        IdentifierRules.check(config, "project_id", "project_id", diagnostics);
+    }
+
+    @Override
+    public Map<String, Object> read(Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
+        String projectId = Values.string(config, "project_id");
+        try {
+            ProjectEncryption stored = client.projects().getProjectEncryption(
+                    GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
+            Map<String, Object> state = new LinkedHashMap<>(config);
+            state.put("id", stored.getProjectId());
+            state.put("provider", ClusterEncryptionMapping.providerName(stored.getProvider()));
+            state.put("valid", stored.getValid());
+            state.put("validation_error", ServiceText.orNull(stored.getValidationError()));
+            state.put("cmk_last_changed_time", ServiceText.time(stored.getCmkLastChangedTime()));
+            state.put("last_validated_time", ServiceText.time(stored.getLastValidatedTime()));
+            Map<String, Object> resourceView = ProjectEncryptionMapping.toState(stored, Map.of());
+            state.put("aws_kms_config", withoutSecret(resourceView.get(ProjectEncryptionSchema.AWS)));
+            state.put("local_key_config", resourceView.get(ProjectEncryptionSchema.LOCAL));
+            return state;
+        } catch (StatusRuntimeException e) {
+            ServiceErrors.report("read encryption of project " + projectId, e,
+                    ProjectEncryptionMapping.errorMapping(null), client.endpoint(), diagnostics);
+            return null;
+        }
+    }
+
+    private static Object withoutSecret(Object awsBlock) {
+        if (awsBlock == null) {
+            return null;
+        }
+        Map<String, Object> aws = Values.copy(awsBlock);
+        aws.remove("secret_access_key");
+        return aws;
+    }
+}
