@@ -100,7 +100,9 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
         if (key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
             throw KmsErrors.invalid("the key spec is " + key.keySpecAsString() + ", not SYMMETRIC_DEFAULT");
         }
-        if (key.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT) {
+        // AWS always reports the usage; some emulators leave it out for symmetric keys, whose only
+        // possible usage is ENCRYPT_DECRYPT anyway. The round trip that follows proves it either way.
+        if (key.keyUsage() != null && key.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT) {
             throw KmsErrors.invalid("the key usage is " + key.keyUsageAsString() + ", not ENCRYPT_DECRYPT");
         }
     }

@@ -1,0 +1,143 @@
+package dev.atrest.keyservice.kms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.domain.AwsKmsSettings;
+import dev.atrest.keyservice.domain.KmsUnavailableException;
+import dev.atrest.keyservice.domain.PreconditionFailedException;
+import dev.atrest.keyservice.domain.SecretValue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * KMS misbehaving on a loopback socket: silent, throttling, or saying no. The service must give up
+ * in bounded time, retry only what is worth retrying, and never call a transport failure a verdict.
+ */
+class AwsKmsFaultTest {
+    private static final AwsKmsSettings SETTINGS = new AwsKmsSettings(
+            "11111111-2222-3333-4444-555555555555", "us-east-1", null, null, "AKIAIOSFODNN7EXAMPLE",
+            SecretValue.ofUtf8("fault-test-secret"));
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void validate_kmsAcceptsButNeverAnswers_unavailableNotHanging() throws IOException {
+        ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<Socket> held = new ArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (!blackHole.isClosed()) {
+                    held.add(blackHole.accept()); // accept and say nothing
+                }
+            } catch (IOException closed) {
+                // test over
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        toClose.add(blackHole);
+
+        AwsKmsRootKeyProvider kms = provider(URI.create("http://127.0.0.1:" + blackHole.getLocalPort()));
+
+        assertThatThrownBy(() -> kms.validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class)
+                .hasMessageContaining("could not be reached");
+    }
+
+    @Test
+    void validate_kmsAlwaysThrottles_retriedWithBackoffThenUnavailable() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        URI endpoint = fakeKms(400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", requests);
+
+        assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class);
+        assertThat(requests.get()).isEqualTo(3);
+    }
+
+    @Test
+    void validate_kmsSaysDisabled_verdictWithReasonAndNoRetry() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        URI endpoint = fakeKms(400, "{\"__type\":\"DisabledException\",\"message\":\"key is disabled\"}", requests);
+
+        assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS))
+                .isInstanceOfSatisfying(PreconditionFailedException.class,
+                        e -> assertThat(e.metadata().get("kms_reason")).isEqualTo("DisabledException: key is disabled"));
+        assertThat(requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void validate_kmsInternalError_unavailableNotAVerdict() throws IOException {
+        URI endpoint = fakeKms(500, "{\"__type\":\"KMSInternalException\",\"message\":\"boom\"}", new AtomicInteger());
+
+        assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class);
+    }
+
+    private URI fakeKms(int status, String body, AtomicInteger requests) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        toClose.add(() -> server.stop(0));
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private static AwsKmsRootKeyProvider provider(URI endpoint) {
+        return new AwsKmsRootKeyProvider(new AwsClients(config(endpoint)));
+    }
+
+    /** Tight bounds so the test is quick: 3 attempts of at most 1 s, 4 s overall. */
+    static AtrestConfig config(URI endpoint) {
+        AtrestConfig.Aws aws = new AtrestConfig.Aws() {
+            public Optional<URI> endpointOverride() { return Optional.of(endpoint); }
+            public Duration apiCallTimeout() { return Duration.ofSeconds(4); }
+            public Duration apiCallAttemptTimeout() { return Duration.ofSeconds(1); }
+            public Duration connectTimeout() { return Duration.ofSeconds(1); }
+            public int maxAttempts() { return 3; }
+        };
+        return new AtrestConfig() {
+            public Path dataDir() { return Path.of("target"); }
+            public LocalRoot localRoot() { return () -> false; }
+            public Aws aws() { return aws; }
+            public Seal seal() {
+                return new Seal() {
+                    public Optional<String> key() { return Optional.empty(); }
+                    public Optional<Path> keyFile() { return Optional.empty(); }
+                };
+            }
+            public EmbeddedDb embeddedDb() { return () -> false; }
+        };
+    }
+}
