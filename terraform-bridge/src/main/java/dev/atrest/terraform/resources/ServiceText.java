@@ -21,6 +21,8 @@ final class ServiceText {
         if (timestamp.getSeconds() == 0 && timestamp.getNanos() == 0) {
             return null;
         }
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
+        // Whole seconds: the service answers a write with nanoseconds but reads back what its database kept
+        // (microseconds), and a computed value that shifts on every refresh is noise in Terraform's logs.
+        return Instant.ofEpochSecond(timestamp.getSeconds()).toString();
     }
 }

@@ -1,0 +1,65 @@
+package dev.atrest.terraform.acceptance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the OpenTofu CLI in one working directory, installing this build's provider from its mirror. */
+final class Tofu {
+
+    /** What one command did: its exit code and everything it printed. */
+    record Result(int exitCode, String output) {
+    }
+
+    private final Path binary;
+    private final Path workDir;
+    private final Map<String, String> environment = new HashMap<>();
+
+    Tofu(Path binary, Path workDir, Path mirror, String endpoint, boolean pluginTls) throws IOException {
+        this.binary = binary;
+        this.workDir = workDir;
+        Path cliConfig = workDir.resolve("mirror.tfrc");
+        Files.writeString(cliConfig, """
+                provider_installation {
+                  filesystem_mirror {
+                    path    = "%s"
+                    include = ["registry.terraform.io/atrest/atrest"]
+                  }
+                  direct {
+                    exclude = ["registry.terraform.io/atrest/atrest"]
+                  }
+                }
+                """.formatted(mirror));
+        environment.put("TF_CLI_CONFIG_FILE", cliConfig.toString());
+        environment.put("TF_IN_AUTOMATION", "1");
+        environment.put("CHECKPOINT_DISABLE", "1");
+        environment.put("ATREST_ENDPOINT", endpoint);
+        environment.put("TF_LOG_PATH", workDir.resolve("tofu.log").toString());
+        environment.put("TF_LOG", "DEBUG");
+        if (!pluginTls) {
+            environment.put("TF_DISABLE_PLUGIN_TLS", "1");
+        }
+    }
+
+    Result run(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(List.of(arguments));
+        command.add("-no-color");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("TF_") || name.startsWith("ATREST_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("tofu " + String.join(" ", arguments) + " did not finish in 5 minutes");
+        }
+        return new Result(process.exitValue(), output);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.atrest.terraform.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.atrest.v1.ClusterEncryptionServiceGrpc;
+import dev.atrest.v1.EncryptionAtRestProvider;
+import dev.atrest.v1.GetProjectEncryptionRequest;
+import dev.atrest.v1.ProjectEncryptionServiceGrpc;
+import dev.atrest.v1.SetClusterEncryptionRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The provider driven by a real OpenTofu against a real key service, through examples/terraform/local:
+ * create, no-change plan, in-place root-key change, import, drift, destroy; once over plugin mTLS (the
+ * default) and once with TF_DISABLE_PLUGIN_TLS=1. Needs {@code scripts/test-peers/install-tofu.sh} and a
+ * packaged key service; run with {@code mvn -pl terraform-bridge -Pacceptance verify}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TofuAcceptanceIT {
+
+    private static final Path REPO = Path.of(System.getProperty("atrest.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path TOFU = REPO.resolve(".tools/bin/tofu");
+    private static final Path KEY_SERVICE = REPO.resolve("key-service/target/quarkus-app/quarkus-run.jar");
+    private static final Path MIRROR = REPO.resolve("terraform-bridge/target/terraform-mirror");
+    private static final Path EXAMPLE = REPO.resolve("examples/terraform/local");
+
+    private Path workRoot;
+    private KeyServiceProcess keyService;
+    private ManagedChannel channel;
+
+    @BeforeAll
+    void startKeyService() throws Exception {
+        assumeTrue(Files.isExecutable(TOFU), "OpenTofu missing at " + TOFU + ": run scripts/test-peers/install-tofu.sh");
+        assumeTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
+                + ": run mvn -pl key-service package");
+        assumeTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
+        // Short on purpose: MariaDB refuses a socket path over 107 characters under the data directory.
+        workRoot = Files.createDirectories(REPO.resolve("terraform-bridge/target/acc/" + UUID.randomUUID().toString().substring(0, 8)));
+        keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
+        channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();
+    }
+
+    @AfterAll
+    void stopKeyService() throws Exception {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (keyService != null) {
+            keyService.close();
+        }
+    }
+
+    @ParameterizedTest(name = "plugin TLS {0}")
+    @ValueSource(booleans = {true, false})
+    void localExample_fullLifecycle_convergesAndCleansUp(boolean pluginTls) throws Exception {
+        String project = "acc-" + (pluginTls ? "mtls" : "plain") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Tofu tofu = new Tofu(TOFU, copyExample(project), MIRROR, keyService.endpoint(), pluginTls);
+        String projectVar = "-var=project_id=" + project;
+
+        expectExit(tofu.run("init", "-input=false"), 0);
+        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar), 0);
+        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar), 0);
+
+        // In-place root-key change: another LOCAL key, no replacement.
+        Tofu.Result rotate = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated");
+        expectExit(rotate, 2);
+        assertThat(rotate.output()).contains("1 to change, 0 to destroy");
+        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+
+        // Import: forget both resources, import them, and the next plan has nothing to do.
+        expectExit(tofu.run("state", "rm", "atrest_cluster_encryption.orders", "atrest_project_encryption.demo"), 0);
+        expectExit(tofu.run("import", "-input=false", projectVar, "-var=local_key_id=rotated",
+                "atrest_project_encryption.demo", project), 0);
+        expectExit(tofu.run("import", "-input=false", projectVar, "-var=local_key_id=rotated",
+                "atrest_cluster_encryption.orders", project + "/orders"), 0);
+        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+
+        // Drift: disable the cluster behind Terraform's back; the plan shows it and apply corrects it.
+        ClusterEncryptionServiceGrpc.newBlockingStub(channel).setClusterEncryption(SetClusterEncryptionRequest
+                .newBuilder().setProjectId(project).setClusterName("orders")
+                .setEncryptionAtRestProvider(EncryptionAtRestProvider.NONE).build());
+        Tofu.Result drift = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated");
+        expectExit(drift, 2);
+        assertThat(drift.output()).contains("encryption_at_rest_provider = \"NONE\" -> \"LOCAL\"");
+        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+
+        // Destroy walks the graph: the cluster first, then the project (which the service would refuse otherwise).
+        expectExit(tofu.run("destroy", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        assertThat(ProjectEncryptionServiceGrpc.newBlockingStub(channel)
+                .getProjectEncryption(GetProjectEncryptionRequest.newBuilder().setProjectId(project).build())
+                .getProvider()).isEqualTo(EncryptionAtRestProvider.NONE);
+    }
+
+    @ParameterizedTest(name = "plugin TLS {0}")
+    @ValueSource(booleans = {true, false})
+    void badConfiguration_plan_failsWithDiagnosticsOnTheAttributes(boolean pluginTls) throws Exception {
+        Path dir = Files.createDirectories(workRoot.resolve("bad-" + pluginTls));
+        Files.writeString(dir.resolve("main.tf"), """
+                terraform {
+                  required_providers {
+                    atrest = { source = "registry.terraform.io/atrest/atrest" }
+                  }
+                }
+                resource "atrest_project_encryption" "empty_id" {
+                  project_id = ""
+                  local_key_config { enabled = true }
+                }
+                resource "atrest_project_encryption" "two_credentials" {
+                  project_id = "p1"
+                  aws_kms_config {
+                    enabled                = true
+                    customer_master_key_id = "arn:aws:kms:us-east-1:111122223333:key/k"
+                    region                 = "us-east-1"
+                    role_arn               = "arn:aws:iam::111122223333:role/atrest"
+                    access_key_id          = "AKIAEXAMPLE"
+                    secret_access_key      = "do-not-print"
+                  }
+                }
+                resource "atrest_cluster_encryption" "unknown_provider" {
+                  project_id                  = "p1"
+                  cluster_name                = "c1"
+                  encryption_at_rest_provider = "GCP"
+                }
+                """);
+        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService.endpoint(), pluginTls);
+        expectExit(tofu.run("init", "-input=false"), 0);
+
+        Tofu.Result plan = tofu.run("plan", "-input=false");
+
+        expectExit(plan, 1);
+        assertThat(plan.output())
+                .contains("Error: empty project_id", "project_id = \"\"")
+                .contains("Error: conflicting AWS credentials", "role_arn               = \"arn:aws:iam::111122223333:role/atrest\"")
+                .contains("Error: unknown encryption_at_rest_provider", "encryption_at_rest_provider = \"GCP\"");
+    }
+
+    private Path copyExample(String name) throws IOException {
+        Path target = Files.createDirectories(workRoot.resolve(name));
+        try (Stream<Path> files = Files.list(EXAMPLE)) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        return target;
+    }
+
+    private static void expectExit(Tofu.Result result, int expected) {
+        assertThat(result.exitCode()).as("tofu exit code; output:%n%s", result.output()).isEqualTo(expected);
+    }
+}
