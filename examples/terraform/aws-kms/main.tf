@@ -1,0 +1,38 @@
+# Encryption at rest with a customer master key in AWS KMS, reached by assuming an IAM role.
+terraform {
+  required_providers {
+    atrest = {
+      source  = "registry.terraform.io/atrest/atrest"
+      version = "0.1.0"
+    }
+  }
+}
+
+# endpoint, tls_ca_file and token can also come from ATREST_ENDPOINT, ATREST_TLS_CA_FILE, ATREST_TOKEN.
+provider "atrest" {
+  endpoint = var.key_service_endpoint
+}
+
+resource "atrest_project_encryption" "payments" {
+  project_id = var.project_id
+
+  aws_kms_config {
+    enabled                = true
+    customer_master_key_id = var.cmk_arn
+    region                 = var.region
+    role_arn               = var.role_arn
+    external_id            = var.external_id
+  }
+}
+
+resource "atrest_cluster_encryption" "clusters" {
+  for_each = toset(var.cluster_names)
+
+  project_id                  = atrest_project_encryption.payments.project_id
+  cluster_name                = each.key
+  encryption_at_rest_provider = "AWS"
+}
+
+data "atrest_project_encryption" "payments" {
+  project_id = atrest_project_encryption.payments.project_id
+}
