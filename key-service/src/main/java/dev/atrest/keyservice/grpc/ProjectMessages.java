@@ -4,10 +4,8 @@ import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.domain.LocalKeySettings;
 import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.domain.ProjectEncryptionUpdate;
-import dev.atrest.keyservice.domain.Provider;
 import dev.atrest.keyservice.domain.SecretValue;
 import dev.atrest.v1.AwsKmsConfig;
-import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.LocalKeyConfig;
 import dev.atrest.v1.UpdateProjectEncryptionRequest;
 

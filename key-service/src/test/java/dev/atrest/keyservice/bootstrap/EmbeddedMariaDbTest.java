@@ -34,6 +34,25 @@ class EmbeddedMariaDbTest {
     }
 
     @Test
+    void start_serverLeftRunningByAKilledService_isStoppedAndReplaced() throws Exception {
+        Path dataDir = Path.of("target", "test-data", "orphan-" + UUID.randomUUID());
+        EmbeddedMariaDb abandoned = EmbeddedMariaDb.start(dataDir); // as if its JVM died by SIGKILL
+        try (Connection c = DriverManager.getConnection(abandoned.jdbcUrl(), "root", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE survivor (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO survivor VALUES (7)");
+        }
+
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
+             Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT id FROM survivor")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getInt(1)).isEqualTo(7);
+        }
+    }
+
+    @Test
     void start_underJavaTmpdir_refusedBeforeAnythingIsDeleted() {
         Path underTmp = Path.of(System.getProperty("java.io.tmpdir"), "atrest-data-" + UUID.randomUUID());
 
