@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +26,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private final DB db;
     private final int port;
+    private final Path socketDir;
 
-    private EmbeddedMariaDb(DB db, int port) {
+    private EmbeddedMariaDb(DB db, int port, Path socketDir) {
         this.db = db;
         this.port = port;
+        this.socketDir = socketDir;
     }
 
     public static EmbeddedMariaDb start(Path dataDir) {
@@ -38,12 +41,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             Files.createDirectories(root);
             stopOrphanedServer(root.resolve(PID_FILE), root.resolve("mariadb"));
             int port = freeLoopbackPort();
+            Path socketDir = socketDir();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
                     .setBaseDir(root.resolve("mariadb-base").toFile())
                     .setDataDir(root.resolve("mariadb").toFile())
                     .setTmpDir(root.resolve("mariadb-tmp").toString())
-                    .setSocket(root.resolve("mariadb-tmp").resolve("mysql.sock").toString())
+                    .setSocket(socketDir.resolve("mysqld.sock").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                     .addArg("--bind-address=127.0.0.1")
                     .addArg("--pid-file=" + root.resolve(PID_FILE));
@@ -53,7 +57,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             DB db = PatientDb.create(config.build());
             db.start();
             db.createDB(DATABASE);
-            return new EmbeddedMariaDb(db, port);
+            return new EmbeddedMariaDb(db, port, socketDir);
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("the embedded MariaDB did not start under " + dataDir + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -103,6 +107,15 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    /**
+     * A Unix socket path may be at most 107 bytes, which a data directory deep in a checkout easily
+     * exceeds; the socket (used only to create the database) goes into a short private directory.
+     */
+    private static Path socketDir() throws IOException {
+        return Files.createTempDirectory("atrest-mariadb-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
     public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
@@ -111,8 +124,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     public void close() {
         try {
             db.stop();
+            Files.deleteIfExists(socketDir.resolve("mysqld.sock"));
+            Files.deleteIfExists(socketDir);
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("the embedded MariaDB did not stop cleanly", e);
+        } catch (IOException e) {
+            LOG.debugf("could not remove %s: %s", socketDir, e.getMessage());
         }
     }
 
