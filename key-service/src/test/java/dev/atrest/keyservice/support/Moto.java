@@ -35,8 +35,11 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
             int port = freePort();
             Path log = Path.of("target", "test-logs", "moto.log");
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(executable(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(executable(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            // moto's request recorder (MotoRecorder) writes here rather than into the working directory.
+            builder.environment().put("MOTO_RECORDER_FILEPATH", log.resolveSibling("moto-recording.jsonl").toAbsolutePath().toString());
+            process = builder.start();
             awaitPort(port, Duration.ofSeconds(30));
             endpoint = URI.create("http://127.0.0.1:" + port);
         } catch (IOException e) {
