@@ -24,20 +24,15 @@ public final class Main {
         thread.start();
     }
 
-    private static void loadNativeTransport() {
-        io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.isAvailable();
-    }
-
     public static void main(String[] args) throws InterruptedException {
         // Claim stdout before anything can print to it: go-plugin reads it for exactly one line.
         PrintStream handshakeOut = StderrLogging.takeStdout();
         Map<String, String> environment = System.getenv();
         StderrLogging.install(environment);
-        // Start-up work that does not depend on the handshake runs beside it, each on its own thread
-        // (the common pool has a single worker on two cores): netty's native transport and the schemas.
-        CompletableFuture.runAsync(Main::loadNativeTransport, Main::startDaemon);
         PluginServer server;
         try {
+            // Building the schemas (protobuf descriptors and all) does not depend on the handshake: run it
+            // beside the TLS and server set-up, on its own thread (the common pool has one worker on two cores).
             CompletableFuture<Catalog> catalog = CompletableFuture.supplyAsync(AtrestCatalog::create, Main::startDaemon);
             server = PluginProcess.serve(environment, handshakeOut, List.of(new ProviderService(environment, catalog)));
         } catch (HandshakeRefused refused) {
@@ -45,7 +40,8 @@ public final class Main {
             System.exit(1);
             return;
         }
-        server.awaitTermination();
-        System.exit(0); // do not wait for idle client-side threads: Terraform is done with us
+        server.awaitShutdown();
+        server.releaseNetwork();
+        System.exit(0); // do not wait for idle threads or connections: Terraform is done with us
     }
 }

@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -34,11 +35,16 @@ public final class PluginServer {
     /** go-plugin's health check asks about this service name. */
     private static final String HEALTH_SERVICE_NAME = "plugin";
 
+    /** After Shutdown, how long in-flight work may take before the process exits anyway. */
+    private static final long SHUTDOWN_GRACE_MILLIS = 100;
+
     private final Server server;
+    private final ShutdownController controller;
     private final Optional<SelfSignedCertificate> certificate;
 
-    private PluginServer(Server server, Optional<SelfSignedCertificate> certificate) {
+    private PluginServer(Server server, ShutdownController controller, Optional<SelfSignedCertificate> certificate) {
         this.server = server;
+        this.controller = controller;
         this.certificate = certificate;
     }
 
@@ -52,6 +58,9 @@ public final class PluginServer {
         ShutdownController controller = new ShutdownController();
         for (int port = config.minPort(); port <= config.maxPort(); port++) {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .bossEventLoopGroup(EventLoops.group())
+                    .workerEventLoopGroup(EventLoops.group())
+                    .channelType(NioServerSocketChannel.class)
                     .addService(health.getHealthService())
                     .addService(controller)
                     .addService(new StdioService());
@@ -62,7 +71,7 @@ public final class PluginServer {
                 Server server = builder.build().start();
                 controller.serve(server);
                 LOG.fine(() -> "listening on 127.0.0.1:" + server.getPort() + (tls.isPresent() ? " with mTLS" : ""));
-                return new PluginServer(server, certificate);
+                return new PluginServer(server, controller, certificate);
             } catch (IOException portTaken) {
                 LOG.finest(() -> "port " + candidate + " unavailable (" + portTaken.getMessage() + "), trying the next");
             }
@@ -102,8 +111,25 @@ public final class PluginServer {
         return server.getPort();
     }
 
+    /**
+     * Returns once the client has asked us to shut down and the server has drained, or after a short grace
+     * period: Terraform waits for the process to exit after every command, and an idle connection it has
+     * not yet closed must not keep it waiting.
+     */
+    public void awaitShutdown() throws InterruptedException {
+        controller.awaitRequest();
+        if (!server.awaitTermination(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+            server.shutdownNow();
+        }
+    }
+
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
+    }
+
+    /** The server's grace period is over: stop the network threads so the JVM can exit without waiting. */
+    public void releaseNetwork() {
+        EventLoops.shutdown();
     }
 
     public void stop() throws InterruptedException {

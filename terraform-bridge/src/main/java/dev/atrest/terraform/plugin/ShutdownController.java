@@ -4,6 +4,7 @@ import dev.atrest.terraform.protocol.goplugin.GRPCControllerGrpc;
 import dev.atrest.terraform.protocol.goplugin.GrpcController;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -16,6 +17,7 @@ final class ShutdownController extends GRPCControllerGrpc.GRPCControllerImplBase
     private static final Logger LOG = Logger.getLogger(ShutdownController.class.getName());
 
     private final AtomicReference<Server> server = new AtomicReference<>();
+    private final CountDownLatch requested = new CountDownLatch(1);
 
     void serve(Server started) {
         server.set(started);
@@ -30,5 +32,10 @@ final class ShutdownController extends GRPCControllerGrpc.GRPCControllerImplBase
         if (running != null) {
             running.shutdown(); // graceful: lets this very response go out first
         }
+        requested.countDown();
+    }
+
+    void awaitRequest() throws InterruptedException {
+        requested.await();
     }
 }

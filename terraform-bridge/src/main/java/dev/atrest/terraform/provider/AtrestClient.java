@@ -11,7 +11,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import dev.atrest.terraform.plugin.EventLoops;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,8 @@ public final class AtrestClient implements AutoCloseable {
 
     /** Connects lazily: nothing is dialled until the first call, so configure never fails on a down service. */
     public static AtrestClient connect(ProviderSettings settings) throws SSLException {
-        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(settings.endpoint());
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(settings.endpoint())
+                .eventLoopGroup(EventLoops.group()).channelType(NioSocketChannel.class);
         if (settings.tlsCaFile() == null) {
             builder.usePlaintext();
         } else {

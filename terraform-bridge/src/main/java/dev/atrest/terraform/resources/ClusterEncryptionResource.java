@@ -4,6 +4,7 @@ import static dev.atrest.terraform.wire.Attribute.computed;
 import static dev.atrest.terraform.wire.Attribute.required;
 
 import dev.atrest.terraform.provider.AtrestClient;
+import dev.atrest.terraform.provider.ConflictRetry;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.provider.ServiceErrors;
@@ -82,10 +83,11 @@ public final class ClusterEncryptionResource implements ManagedResource {
         Map<String, Object> target = planned == null ? prior : planned;
         String provider = planned == null ? "NONE" : Values.string(planned, "encryption_at_rest_provider");
         try {
-            ClusterEncryption stored = client.clusters().setClusterEncryption(SetClusterEncryptionRequest.newBuilder()
+            SetClusterEncryptionRequest request = SetClusterEncryptionRequest.newBuilder()
                     .setProjectId(Values.string(target, "project_id"))
                     .setClusterName(Values.string(target, "cluster_name"))
-                    .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider)).build());
+                    .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider)).build();
+            ClusterEncryption stored = ConflictRetry.write(() -> client.clusters().setClusterEncryption(request));
             return planned == null ? null
                     : Values.copy(Values.resolveUnknowns(planned, ClusterEncryptionMapping.toState(stored)));
         } catch (StatusRuntimeException e) {

@@ -3,6 +3,7 @@ package dev.atrest.terraform.resources;
 import static dev.atrest.terraform.resources.ProjectEncryptionSchema.LOCAL;
 
 import dev.atrest.terraform.provider.AtrestClient;
+import dev.atrest.terraform.provider.ConflictRetry;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.provider.ServiceErrors;
@@ -63,8 +64,9 @@ public final class ProjectEncryptionResource implements ManagedResource {
             return disable(prior, client, diagnostics);
         }
         try {
-            ProjectEncryption stored = client.projects().updateProjectEncryption(UpdateProjectEncryptionRequest
-                    .newBuilder().setProjectEncryption(ProjectEncryptionMapping.toService(planned)).build());
+            UpdateProjectEncryptionRequest request = UpdateProjectEncryptionRequest.newBuilder()
+                    .setProjectEncryption(ProjectEncryptionMapping.toService(planned)).build();
+            ProjectEncryption stored = ConflictRetry.write(() -> client.projects().updateProjectEncryption(request));
             return Values.copy(Values.resolveUnknowns(planned, ProjectEncryptionMapping.toState(stored, planned)));
         } catch (StatusRuntimeException e) {
             ServiceErrors.report((prior == null ? "enable" : "update") + " encryption of project "
@@ -77,8 +79,9 @@ public final class ProjectEncryptionResource implements ManagedResource {
     private Map<String, Object> disable(Map<String, Object> prior, AtrestClient client, Diagnostics diagnostics) {
         String projectId = Values.string(prior, "project_id");
         try {
-            client.projects().disableProjectEncryption(
-                    DisableProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
+            DisableProjectEncryptionRequest request = DisableProjectEncryptionRequest.newBuilder()
+                    .setProjectId(projectId).build();
+            ConflictRetry.write(() -> client.projects().disableProjectEncryption(request));
             return null;
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.isNotFound(e)) {

@@ -80,6 +80,13 @@ class ClusterEncryptionResourceTest {
     }
 
     @Test
+    void apply_concurrentWriteAborted_retriesAndSucceeds() {
+        service.failNext(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry");
+
+        assertThat(apply(config("p1", "c1", "LOCAL"))).containsEntry("state", "ENABLED");
+    }
+
+    @Test
     void read_disabledOutsideTerraform_showsNoneSoPlanCorrectsIt() {
         Map<String, Object> state = apply(config("p1", "c1", "LOCAL"));
         service.clusters.remove("p1/c1");
