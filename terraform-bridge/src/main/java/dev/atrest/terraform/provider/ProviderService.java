@@ -16,6 +16,7 @@ import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.UpgradeResourceState;
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.ValidateDataResourceConfig;
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.ValidateProviderConfig;
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.ValidateResourceConfig;
+import dev.atrest.terraform.wire.Values;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +79,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             StreamObserver<ValidateProviderConfig.Response> response) {
         Diagnostics diagnostics = new Diagnostics();
         Map<String, Object> config = DynamicValues.decode(request.getConfig(), ProviderSettings.SCHEMA);
-        if (config != null && !dev.atrest.terraform.wire.Values.containsUnknown(config)) {
+        if (config != null && !Values.containsUnknown(config)) {
             ProviderSettings.resolve(config, environment, diagnostics);
         }
         respond(response, ValidateProviderConfig.Response.newBuilder()
