@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The provider driven by a real OpenTofu against a real key service, through examples/terraform/local:
  * create, no-change plan, in-place root-key change, import, drift, destroy; once over plugin mTLS (the
  * default) and once with TF_DISABLE_PLUGIN_TLS=1. Needs {@code scripts/test-peers/install-tofu.sh} and a
- * packaged key service; run with {@code mvn -pl terraform-bridge -Pacceptance verify}.
+ * packaged key service; runs in {@code mvn -pl terraform-bridge verify} (failsafe), skip with -DskipITs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TofuAcceptanceIT {
