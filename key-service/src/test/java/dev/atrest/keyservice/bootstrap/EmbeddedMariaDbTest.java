@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The embedded default keeps its data across restarts, and refuses a directory it would wipe. */
@@ -16,7 +17,7 @@ class EmbeddedMariaDbTest {
 
     @Test
     void start_sameDataDirectoryAgain_findsEarlierData() throws Exception {
-        Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID());
+        Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID().toString().substring(0, 8));
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
              Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
              Statement s = c.createStatement()) {
@@ -35,13 +36,13 @@ class EmbeddedMariaDbTest {
 
     @Test
     void start_serverLeftRunningByAKilledService_isStoppedAndReplaced() throws Exception {
-        Path dataDir = Path.of("target", "test-data", "orphan-" + UUID.randomUUID());
-        EmbeddedMariaDb abandoned = EmbeddedMariaDb.start(dataDir); // as if its JVM died by SIGKILL
-        try (Connection c = DriverManager.getConnection(abandoned.jdbcUrl(), "root", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE survivor (id INT PRIMARY KEY)");
-            s.execute("INSERT INTO survivor VALUES (7)");
-        }
+        Path dataDir = Path.of("target", "test-data", "orphan-" + UUID.randomUUID().toString().substring(0, 8));
+        Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AbandoningService.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
+                .start();
+        assertThat(killed.waitFor(5, TimeUnit.MINUTES)).as("the abandoning service finished").isTrue();
+        assertThat(killed.exitValue()).isEqualTo(AbandoningService.HALTED);
 
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
              Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
@@ -49,6 +50,16 @@ class EmbeddedMariaDbTest {
              ResultSet rows = s.executeQuery("SELECT id FROM survivor")) {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getInt(1)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void start_dataDirectoryInUseByALiveService_refused() {
+        Path dataDir = Path.of("target", "test-data", "busy-" + UUID.randomUUID().toString().substring(0, 8));
+        try (EmbeddedMariaDb running = EmbeddedMariaDb.start(dataDir)) {
+            assertThatThrownBy(() -> EmbeddedMariaDb.start(dataDir))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another atrest key service is using the data directory");
         }
     }
 
