@@ -2,16 +2,20 @@ package dev.atrest.keyservice.bootstrap;
 
 import dev.atrest.keyservice.crypto.KeyWrapper;
 import dev.atrest.keyservice.crypto.SecretSealer;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /** Time, randomness and the seal key are injected so that tests can drive them. */
 @ApplicationScoped
 public class CoreProducers {
+    private static final Logger LOG = Logger.getLogger(CoreProducers.class);
 
     @Produces
     @Singleton
@@ -30,6 +34,14 @@ public class CoreProducers {
     @Singleton
     KeyWrapper keyWrapper(SecureRandom random) {
         return new KeyWrapper(random);
+    }
+
+    /**
+     * Loads the seal key at start-up, not at the first request that needs it: a service without its
+     * seal key must not come up looking healthy.
+     */
+    void loadSealKeyNow(@Observes StartupEvent started, SecretSealer sealer) {
+        LOG.debug("seal key loaded");
     }
 
     @Produces
