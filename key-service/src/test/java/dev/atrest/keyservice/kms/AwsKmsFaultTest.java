@@ -120,6 +120,10 @@ class AwsKmsFaultTest {
 
     /** Tight bounds so the test is quick: 3 attempts of at most 1 s, 4 s overall. */
     static AtrestConfig config(URI endpoint) {
+        return config(endpoint, Path.of("target"));
+    }
+
+    static AtrestConfig config(URI endpoint, Path dataDir) {
         AtrestConfig.Aws aws = new AtrestConfig.Aws() {
             public Optional<URI> endpointOverride() { return Optional.of(endpoint); }
             public Duration apiCallTimeout() { return Duration.ofSeconds(4); }
@@ -128,7 +132,7 @@ class AwsKmsFaultTest {
             public int maxAttempts() { return 3; }
         };
         return new AtrestConfig() {
-            public Path dataDir() { return Path.of("target"); }
+            public Path dataDir() { return dataDir; }
             public LocalRoot localRoot() { return () -> false; }
             public Aws aws() { return aws; }
             public Seal seal() {
