@@ -1,13 +1,11 @@
 package dev.atrest.terraform.acceptance;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,16 +27,23 @@ final class KeyServiceProcess implements AutoCloseable {
     }
 
     static KeyServiceProcess start(Path runJar, Path workDir) throws IOException, InterruptedException {
+        return start(runJar, workDir, List.of());
+    }
+
+    /** @param jvmOptions more options for the service's JVM, e.g. {@code -Datrest.aws.endpoint-override=…} */
+    static KeyServiceProcess start(Path runJar, Path workDir, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         Path dataDir = Files.createDirectories(workDir.resolve("ks"));
         Path log = workDir.resolve("key-service.log");
-        int grpcPort = freePort();
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        int grpcPort = Acceptance.freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Datrest.local-root.enabled=true",
                 "-Datrest.data-dir=" + dataDir,
                 "-Dquarkus.grpc.server.port=" + grpcPort,
-                "-Dquarkus.http.port=" + freePort(),
-                "-jar", runJar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-Dquarkus.http.port=" + Acceptance.freePort()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", runJar.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         KeyServiceProcess service = new KeyServiceProcess(process, grpcPort, log);
         service.awaitListening();
         return service;
@@ -48,27 +53,15 @@ final class KeyServiceProcess implements AutoCloseable {
         return "127.0.0.1:" + grpcPort;
     }
 
-    private void awaitListening() throws InterruptedException, IOException {
-        Instant deadline = Instant.now().plus(STARTUP_LIMIT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("key service exited during start-up; see " + log);
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", grpcPort), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(500);
-            }
+    private void awaitListening() throws InterruptedException {
+        if (Acceptance.awaitListening(grpcPort, STARTUP_LIMIT, process::isAlive)) {
+            return;
         }
+        boolean exited = !process.isAlive();
         close();
-        throw new IllegalStateException("key service not listening after " + STARTUP_LIMIT + "; see " + log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        throw new IllegalStateException(exited
+                ? "key service exited during start-up; see " + log
+                : "key service not listening after " + STARTUP_LIMIT + "; see " + log);
     }
 
     @Override

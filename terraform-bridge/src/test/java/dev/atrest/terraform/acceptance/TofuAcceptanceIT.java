@@ -1,5 +1,9 @@
 package dev.atrest.terraform.acceptance;
 
+import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
+import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
+import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
+import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,11 +14,9 @@ import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SetClusterEncryptionRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -30,12 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TofuAcceptanceIT {
 
-    private static final Path REPO = Path.of(System.getProperty("atrest.repo.root", "..")).toAbsolutePath().normalize();
-    private static final Path TOFU = REPO.resolve(".tools/bin/tofu");
-    private static final Path KEY_SERVICE = REPO.resolve("key-service/target/quarkus-app/quarkus-run.jar");
-    private static final Path MIRROR = REPO.resolve("terraform-bridge/target/terraform-mirror");
-    private static final Path EXAMPLE = REPO.resolve("examples/terraform/local");
-
     private Path workRoot;
     private KeyServiceProcess keyService;
     private ManagedChannel channel;
@@ -46,8 +42,7 @@ class TofuAcceptanceIT {
         assumeTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
                 + ": run mvn -pl key-service package");
         assumeTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
-        // Short on purpose: MariaDB refuses a socket path over 107 characters under the data directory.
-        workRoot = Files.createDirectories(REPO.resolve("terraform-bridge/target/acc/" + UUID.randomUUID().toString().substring(0, 8)));
+        workRoot = Acceptance.newWorkRoot();
         keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
         channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();
     }
@@ -66,7 +61,7 @@ class TofuAcceptanceIT {
     @ValueSource(booleans = {true, false})
     void localExample_fullLifecycle_convergesAndCleansUp(boolean pluginTls) throws Exception {
         String project = "acc-" + (pluginTls ? "mtls" : "plain") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Tofu tofu = new Tofu(TOFU, copyExample(project), MIRROR, keyService.endpoint(), pluginTls);
+        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService.endpoint(), pluginTls);
         String projectVar = "-var=project_id=" + project;
 
         expectExit(tofu.run("init", "-input=false"), 0);
@@ -146,19 +141,5 @@ class TofuAcceptanceIT {
                 .contains("Error: empty project_id", "project_id = \"\"")
                 .contains("Error: conflicting AWS credentials", "role_arn               = \"arn:aws:iam::111122223333:role/atrest\"")
                 .contains("Error: unknown encryption_at_rest_provider", "encryption_at_rest_provider = \"GCP\"");
-    }
-
-    private Path copyExample(String name) throws IOException {
-        Path target = Files.createDirectories(workRoot.resolve(name));
-        try (Stream<Path> files = Files.list(EXAMPLE)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
-                Files.copy(file, target.resolve(file.getFileName()));
-            }
-        }
-        return target;
-    }
-
-    private static void expectExit(Tofu.Result result, int expected) {
-        assertThat(result.exitCode()).as("tofu exit code; output:%n%s", result.output()).isEqualTo(expected);
     }
 }

