@@ -17,8 +17,17 @@ if [[ "${WITH_TLS:-1}" == 1 ]]; then
   export PLUGIN_CLIENT_CERT="$(cat "$tmp/cert.pem")"
 fi
 
+# Baseline in the same run, interleaved: a bare JVM start with the launcher's flags (the floor any Java
+# provider pays). Comparing the two in one run keeps this shared machine's noise out of the verdict.
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 times=()
+base=()
 for ((i = 0; i < runs; i++)); do
+  start=$(date +%s%N)
+  "$java_bin" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -version >/dev/null 2>&1
+  end=$(date +%s%N)
+  base+=($(( (end - start) / 1000000 )))
+
   start=$(date +%s%N)
   coproc PLUGIN { exec "$launcher" 2>/dev/null; }
   read -r line <&"${PLUGIN[0]}"
@@ -29,4 +38,7 @@ for ((i = 0; i < runs; i++)); do
   times+=($(( (end - start) / 1000000 )))
 done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-echo "handshake ms over $runs runs: min ${sorted[0]} median ${sorted[$((runs / 2))]} max ${sorted[$((runs - 1))]}"
+based=($(printf '%s\n' "${base[@]}" | sort -n))
+median=${sorted[$((runs / 2))]} base_median=${based[$((runs / 2))]}
+echo "handshake ms over $runs runs (TLS=${WITH_TLS:-1}): min ${sorted[0]} median $median max ${sorted[$((runs - 1))]}"
+echo "baseline bare JVM start (java -version) ms: median $base_median; ratio handshake/baseline: $(awk "BEGIN{printf \"%.2f\", $median/$base_median}")"

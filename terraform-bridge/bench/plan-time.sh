@@ -48,13 +48,27 @@ cd "$work"
 "$tofu" init -input=false -no-color >/dev/null
 "$tofu" apply -auto-approve -input=false -no-color >/dev/null
 
+# Baseline in the same run, interleaved: the same provider planning one project and no clusters. Both
+# pay the provider's start-up (three launches per plan); the ratio shows what 30 resources add to it.
+mkdir -p "$work/one"
+sed -e 's/range(10)/range(1)/' -e 's/range(20)/range(0)/' -e 's/bench-p/bench-one-p/' "$work/main.tf" > "$work/one/main.tf"
+(cd "$work/one" && "$tofu" init -input=false -no-color >/dev/null && "$tofu" apply -auto-approve -input=false -no-color >/dev/null)
 times=()
+base=()
 for ((i = 0; i < runs; i++)); do
+  start=$(date +%s%N)
+  (cd "$work/one" && "$tofu" plan -detailed-exitcode -input=false -no-color >/dev/null)
+  end=$(date +%s%N)
+  base+=($(( (end - start) / 1000000 )))
   start=$(date +%s%N)
   "$tofu" plan -detailed-exitcode -input=false -no-color >/dev/null || { echo "plan found changes or failed" >&2; exit 1; }
   end=$(date +%s%N)
   times+=($(( (end - start) / 1000000 )))
 done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-echo "tofu plan (10 projects, 20 clusters, no changes) ms over $runs runs: min ${sorted[0]} median ${sorted[$((runs / 2))]} max ${sorted[$((runs - 1))]}"
+based=($(printf '%s\n' "${base[@]}" | sort -n))
+median=${sorted[$((runs / 2))]} base_median=${based[$((runs / 2))]}
+echo "tofu plan (10 projects, 20 clusters, no changes) ms over $runs runs: min ${sorted[0]} median $median max ${sorted[$((runs - 1))]}"
+echo "baseline tofu plan of 1 project, no clusters ms: median $base_median; ratio 30 resources / 1: $(awk "BEGIN{printf \"%.2f\", $median/$base_median}")"
 "$tofu" destroy -auto-approve -input=false -no-color >/dev/null
+(cd "$work/one" && "$tofu" destroy -auto-approve -input=false -no-color >/dev/null)
