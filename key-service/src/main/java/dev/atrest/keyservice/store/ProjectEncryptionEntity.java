@@ -11,6 +11,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.OptimisticLock;
 import java.time.Instant;
 
 @Entity
@@ -51,14 +52,19 @@ public class ProjectEncryptionEntity extends PanacheEntityBase {
     @Column(name = "local_key_id")
     public String localKeyId;
 
+    // The verdict of the last CMK check is health, not configuration: recording it must not change the
+    // etag, or a periodic validation would make every conditional update fail.
+    @OptimisticLock(excluded = true)
     public boolean valid;
 
+    @OptimisticLock(excluded = true)
     @Column(name = "validation_error")
     public String validationError;
 
     @Column(name = "cmk_last_changed_time")
     public Instant cmkLastChangedTime;
 
+    @OptimisticLock(excluded = true)
     @Column(name = "last_validated_time")
     public Instant lastValidatedTime;
 

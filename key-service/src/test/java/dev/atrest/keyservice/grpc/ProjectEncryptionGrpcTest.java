@@ -137,15 +137,21 @@ class ProjectEncryptionGrpcTest {
     }
 
     @Test
-    void validate_localKey_recordsValid() {
+    void validate_localKey_recordsValidWithoutChangingTheEtag() {
         String project = Api.uniqueId("p");
-        Api.projects().updateProjectEncryption(enableLocal(project));
+        ProjectEncryption enabled = Api.projects().updateProjectEncryption(enableLocal(project));
 
         ProjectEncryption validated = Api.projects().validateProjectEncryption(
                 ValidateProjectEncryptionRequest.newBuilder().setProjectId(project).build());
 
         assertThat(validated.getValid()).isTrue();
         assertThat(validated.getValidationError()).isEmpty();
+        assertThat(validated.getLastValidatedTime()).isNotEqualTo(enabled.getLastValidatedTime());
+        // A health check is not a configuration change: an update conditional on the old etag still applies.
+        assertThat(validated.getEtag()).isEqualTo(enabled.getEtag());
+        assertThat(Api.projects().updateProjectEncryption(
+                enableLocal(project, "after-validate").toBuilder().setEtag(enabled.getEtag()).build())
+                .getLocalKey().getKeyId()).isEqualTo("after-validate");
     }
 
     static GetProjectEncryptionRequest get(String project) {
