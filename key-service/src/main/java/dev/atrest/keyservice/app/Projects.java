@@ -68,8 +68,8 @@ public class Projects {
         if (requested.isEmpty()) {
             return disable(existing.orElseGet(() -> persistDisabled(update.projectId())));
         }
-        RootKeyConfig next = keepStoredSecret(existing, requested.get());
         Optional<RootKeyConfig> stored = existing.flatMap(rows::rootKeyWithSecret);
+        RootKeyConfig next = keepStoredSecret(stored, requested.get());
         try {
             if (existing.isPresent() && existing.get().enabled && stored.isPresent() && sameSettings(stored.get(), next)) {
                 return ProjectRows.toDomain(existing.get()); // the same request again: nothing to do
@@ -182,12 +182,13 @@ public class Projects {
         return row;
     }
 
-    /** An update that names the same access key id without its secret keeps the stored secret. */
-    private RootKeyConfig keepStoredSecret(Optional<ProjectEncryptionEntity> existing, RootKeyConfig next) {
+    /**
+     * An update that names the same access key id without its secret keeps the stored secret (already
+     * unsealed in {@code stored}; checkSecretPresent has made sure it belongs to this access key id).
+     */
+    private static RootKeyConfig keepStoredSecret(Optional<RootKeyConfig> stored, RootKeyConfig next) {
         if (next instanceof AwsKmsSettings aws && aws.usesStaticKeys() && aws.secretAccessKey() == null) {
-            ProjectEncryptionEntity row = existing.orElseThrow();
-            return aws.withSecret(rows.rootKeyWithSecret(row).map(r -> ((AwsKmsSettings) r).secretAccessKey())
-                    .orElseThrow());
+            return aws.withSecret(((AwsKmsSettings) stored.orElseThrow()).secretAccessKey());
         }
         return next;
     }
