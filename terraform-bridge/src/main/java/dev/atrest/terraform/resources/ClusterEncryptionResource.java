@@ -48,8 +48,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
 
     @Override
     public void validate(Map<String, Object> config, Diagnostics diagnostics) {
-        IdentifierRules.check(config, "project_id", "project_id", diagnostics);
-        IdentifierRules.check(config, "cluster_name", "cluster_name", diagnostics);
+        IdentifierRules.checkCluster(config, diagnostics);
         if (config.get("encryption_at_rest_provider") instanceof String provider
                 && !ClusterEncryptionMapping.PROVIDERS.contains(provider)) {
             diagnostics.attributeError("encryption_at_rest_provider", "unknown encryption_at_rest_provider",

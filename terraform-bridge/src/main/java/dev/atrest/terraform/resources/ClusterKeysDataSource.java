@@ -53,8 +53,7 @@ public final class ClusterKeysDataSource implements DataSource {
 
     @Override
     public void validate(Map<String, Object> config, Diagnostics diagnostics) {
-        IdentifierRules.check(config, "project_id", "project_id", diagnostics);
-        IdentifierRules.check(config, "cluster_name", "cluster_name", diagnostics);
+        IdentifierRules.checkCluster(config, diagnostics);
     }
 
     @Override

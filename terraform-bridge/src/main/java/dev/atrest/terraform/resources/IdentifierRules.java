@@ -13,6 +13,12 @@ final class IdentifierRules {
     private IdentifierRules() {
     }
 
+    /** The identity every cluster resource and data source has: project_id and cluster_name. */
+    static void checkCluster(Map<String, Object> config, Diagnostics diagnostics) {
+        check(config, "project_id", "project_id", diagnostics);
+        check(config, "cluster_name", "cluster_name", diagnostics);
+    }
+
     /** Checks {@code object[name]} when known; unknown values wait for apply. */
     static void check(Map<String, Object> object, String name, String path, Diagnostics diagnostics) {
         if (!(object.get(name) instanceof String value)) {
