@@ -9,6 +9,7 @@ import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.Provider;
 import dev.atrest.keyservice.domain.RootKeyConfig;
+import dev.atrest.keyservice.domain.RotationPolicy;
 import dev.atrest.keyservice.domain.Violations;
 import dev.atrest.keyservice.store.ClusterEncryptionEntity;
 import dev.atrest.keyservice.store.ClusterEncryptionRepository;
@@ -74,12 +75,16 @@ public class Clusters {
 
     /** Sets the provider; AWS/LOCAL creates the master key on first enable, NONE disables. */
     @Transactional
-    public ClusterEncryption set(String projectId, String clusterName, Provider requested, String etag) {
+    public ClusterEncryption set(String projectId, String clusterName, Provider requested, String etag,
+                                 int rotationPeriodDays) {
         Violations violations = new Violations();
         InputRules.requireId(violations, "project_id", projectId);
         InputRules.requireId(violations, "cluster_name", clusterName);
         if (requested == null) {
             violations.add("encryption_at_rest_provider", "is required: AWS, LOCAL or NONE");
+        }
+        if (rotationPeriodDays != 0) {
+            RotationPolicy.check(violations, RotationPolicy.FIELD, rotationPeriodDays);
         }
         violations.throwIfAny();
         Optional<ProjectEncryptionEntity> project = projects.lockByProjectId(projectId);
@@ -88,14 +93,32 @@ public class Clusters {
         ClusterEncryption current = existing.map(ClusterEncryptionEntity::toDomain)
                 .orElseGet(() -> ClusterEncryption.neverConfigured(projectId, clusterName));
         if (requested == Provider.NONE) {
-            return existing.filter(row -> row.state == ClusterState.ENABLED).map(this::disable).orElse(current);
+            existing.ifPresent(row -> setRotationPeriod(row, rotationPeriodDays));
+            return existing.filter(row -> row.state == ClusterState.ENABLED).map(this::disable)
+                    .or(() -> existing.map(ClusterEncryptionEntity::toDomain)).orElse(current);
         }
         EncryptionRules.checkClusterProviderChange(current, requested);
         if (current.encrypted()) {
-            return current; // already encrypted with this provider: nothing to do, no new keys
+            // Already encrypted with this provider: no new keys; at most a new rotation period.
+            setRotationPeriod(existing.orElseThrow(), rotationPeriodDays);
+            return existing.get().toDomain();
         }
         EncryptionRules.checkClusterMayEnable(project.map(ProjectRows::toDomain).orElse(null), requested);
-        return enable(project.orElseThrow(), existing.orElseGet(() -> newRow(projectId, clusterName)), requested);
+        ClusterEncryptionEntity row = existing.orElseGet(() -> newRow(projectId, clusterName));
+        if (rotationPeriodDays != 0) {
+            row.rotationPeriodDays = rotationPeriodDays;
+        }
+        return enable(project.orElseThrow(), row, requested);
+    }
+
+    private void setRotationPeriod(ClusterEncryptionEntity row, int rotationPeriodDays) {
+        if (rotationPeriodDays != 0 && row.rotationPeriodDays != rotationPeriodDays) {
+            row.rotationPeriodDays = rotationPeriodDays;
+            row.updateTime = Instant.now(clock);
+            clusters.flush();
+            LOG.infof("cluster %s/%s: master keys now rotate every %d days", row.projectId, row.clusterName,
+                    rotationPeriodDays);
+        }
     }
 
     @Transactional
@@ -118,8 +141,10 @@ public class Clusters {
             Optional<RootKeyConfig> root = projectRows.rootKeyWithSecret(project);
             try {
                 int version = row.masterKeyVersion + 1;
-                masterKeys.create(root.orElseThrow(), row.projectId, row.clusterName, version);
+                MasterKeyEntity created = masterKeys.create(root.orElseThrow(), project.rootKeyGeneration,
+                        row.projectId, row.clusterName, version);
                 row.masterKeyVersion = version;
+                row.masterKeyActivatedTime = created.createTime;
             } finally {
                 Secrets.clear(root);
             }

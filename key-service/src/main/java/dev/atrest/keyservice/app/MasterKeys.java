@@ -28,7 +28,8 @@ class MasterKeys {
     }
 
     /** Generates version {@code version} of a cluster's master key under {@code root} and stores it ACTIVE. */
-    MasterKeyEntity create(RootKeyConfig root, String projectId, String clusterName, int version) {
+    MasterKeyEntity create(RootKeyConfig root, int rootKeyGeneration, String projectId, String clusterName,
+                           int version) {
         try (GeneratedMasterKey generated = rootKeys.forConfig(root)
                 .generateMasterKey(root, MasterKeyContext.of(projectId, clusterName, version))) {
             MasterKeyEntity row = new MasterKeyEntity();
@@ -37,7 +38,7 @@ class MasterKeys {
             row.version = version;
             row.state = KeyState.ACTIVE;
             row.createTime = Instant.now(clock);
-            setWrapping(row, root, generated.wrapped());
+            setWrapping(row, root, rootKeyGeneration, generated.wrapped());
             repository.persist(row);
             return row;
         }
@@ -54,14 +55,15 @@ class MasterKeys {
     }
 
     /** Moves a master key from {@code from} to {@code to}: the key itself is unchanged. */
-    void rewrap(RootKeyConfig from, RootKeyConfig to, MasterKeyEntity row) {
+    void rewrap(RootKeyConfig from, RootKeyConfig to, int toGeneration, MasterKeyEntity row) {
         try (KeyMaterial plaintext = open(from, row)) {
-            setWrapping(row, to, rootKeys.forConfig(to).encryptMasterKey(to, plaintext,
+            setWrapping(row, to, toGeneration, rootKeys.forConfig(to).encryptMasterKey(to, plaintext,
                     MasterKeyContext.of(row.projectId, row.clusterName, row.version)));
         }
     }
 
-    private void setWrapping(MasterKeyEntity row, RootKeyConfig root, WrappedMasterKey wrapped) {
+    private void setWrapping(MasterKeyEntity row, RootKeyConfig root, int rootKeyGeneration, WrappedMasterKey wrapped) {
+        row.rootKeyGeneration = rootKeyGeneration;
         row.wrappingProvider = root.provider();
         row.wrappingKeyId = wrapped.wrappingKeyId();
         row.wrappingRegion = root instanceof AwsKmsSettings aws ? aws.region() : null;

@@ -2,6 +2,8 @@ package dev.atrest.keyservice.app;
 
 import dev.atrest.keyservice.crypto.SecretSealer;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
+import dev.atrest.keyservice.domain.CmkAgePolicy;
+import dev.atrest.keyservice.domain.CmkChangeProgress;
 import dev.atrest.keyservice.domain.LocalKeySettings;
 import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.domain.RootKeyConfig;
@@ -19,9 +21,13 @@ class ProjectRows {
     }
 
     static ProjectEncryption toDomain(ProjectEncryptionEntity row) {
+        return toDomain(row, Optional.empty());
+    }
+
+    static ProjectEncryption toDomain(ProjectEncryptionEntity row, Optional<CmkChangeProgress> cmkChange) {
         return new ProjectEncryption(row.projectId, rootKeyWithoutSecret(row), row.enabled, row.valid,
                 row.validationError, row.cmkLastChangedTime, row.lastValidatedTime, row.rowVersion,
-                row.createTime, row.updateTime);
+                row.createTime, row.updateTime, new CmkAgePolicy(row.cmkRotationAlertDays), cmkChange);
     }
 
     /** The stored root key, with its secret unsealed so that KMS can be called; clear it after use. */

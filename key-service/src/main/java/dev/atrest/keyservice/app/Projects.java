@@ -141,6 +141,9 @@ public class Projects {
         if (keyChanged) {
             row.cmkLastChangedTime = now;
         }
+        if (keyChanged && row.id != null) {
+            row.rootKeyGeneration++;
+        }
         row.updateTime = now;
         if (row.id == null) {
             projects.persist(row);
@@ -155,7 +158,7 @@ public class Projects {
     private void rewrapMasterKeys(String projectId, RootKeyConfig from, RootKeyConfig to) {
         List<MasterKeyEntity> live = masterKeyRows.listLiveByProject(projectId);
         for (MasterKeyEntity masterKey : live) {
-            masterKeys.rewrap(from, to, masterKey);
+            masterKeys.rewrap(from, to, masterKey.rootKeyGeneration + 1, masterKey);
         }
         if (!live.isEmpty()) {
             LOG.infof("project %s: re-wrapped %d master keys under the new root key", projectId, live.size());

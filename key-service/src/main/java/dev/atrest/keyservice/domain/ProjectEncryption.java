@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param rootKey the last root key configured. It is kept after the project is disabled: master keys
  *                of disabled clusters (and their snapshots) are still wrapped under it, and forgetting
  *                how to reach it would lose them.
- * @param version increases with every change; the etag is derived from it
+ * @param version   increases with every change; the etag is derived from it
+ * @param cmkChange present while the project's master keys are moving to a new root key
  */
 public record ProjectEncryption(
         String projectId,
@@ -21,7 +22,9 @@ public record ProjectEncryption(
         Instant lastValidatedTime,
         long version,
         Instant createTime,
-        Instant updateTime) {
+        Instant updateTime,
+        CmkAgePolicy cmkAgePolicy,
+        Optional<CmkChangeProgress> cmkChange) {
 
     /** The provider in force: the root key's while enabled, NONE otherwise. */
     public Provider provider() {

@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param aws   the AWS KMS settings sent, or null; the secret inside is the caller's, to be sealed
  * @param etag  empty or null for an unconditional update
+ * @param cmkRotationAlertDays the CMK-age alert threshold; 0 keeps the stored one
  */
 public record ProjectEncryptionUpdate(
         String projectId,
@@ -15,7 +16,8 @@ public record ProjectEncryptionUpdate(
         AwsKmsSettings aws,
         boolean localEnabled,
         LocalKeySettings local,
-        String etag) {
+        String etag,
+        int cmkRotationAlertDays) {
 
     public static final String FIELD = "project_encryption";
 
@@ -40,6 +42,9 @@ public record ProjectEncryptionUpdate(
         }
         if (localEnabled) {
             InputRules.checkLocalKeyId(violations, FIELD + ".local_key.key_id", local.keyId());
+        }
+        if (cmkRotationAlertDays != 0) {
+            CmkAgePolicy.check(violations, FIELD + "." + CmkAgePolicy.FIELD, cmkRotationAlertDays);
         }
         violations.throwIfAny();
     }

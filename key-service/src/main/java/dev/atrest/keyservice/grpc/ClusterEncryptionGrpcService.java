@@ -46,7 +46,7 @@ public class ClusterEncryptionGrpcService extends ClusterEncryptionServiceGrpc.C
     public void setClusterEncryption(SetClusterEncryptionRequest request, StreamObserver<ClusterEncryption> response) {
         UnaryCalls.respond(response, () -> ClusterMessages.toMessage(clusters.set(request.getProjectId(),
                 request.getClusterName(), Providers.fromMessage(request.getEncryptionAtRestProvider()),
-                request.getEtag())));
+                request.getEtag(), request.getRotationPeriodDays())));
     }
 
     @Override

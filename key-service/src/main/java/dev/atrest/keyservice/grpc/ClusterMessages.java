@@ -21,9 +21,13 @@ final class ClusterMessages {
                 .setState(cluster.encrypted() ? ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_ENABLED
                         : ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_DISABLED)
                 .setMasterKeyVersion(cluster.masterKeyVersion())
-                .setEtag(cluster.etag());
+                .setEtag(cluster.etag())
+                .setRotationPeriodDays(cluster.rotationPolicy().periodDays())
+                .setRotationInProgress(cluster.rotationInProgress());
         Timestamps.set(cluster.createTime(), message::setCreateTime);
         Timestamps.set(cluster.updateTime(), message::setUpdateTime);
+        Timestamps.set(cluster.lastRotationTime(), message::setLastRotationTime);
+        Timestamps.set(cluster.nextRotationTime(), message::setNextRotationTime);
         return message.build();
     }
 

@@ -6,6 +6,7 @@ import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.domain.ProjectEncryptionUpdate;
 import dev.atrest.keyservice.domain.SecretValue;
 import dev.atrest.v1.AwsKmsConfig;
+import dev.atrest.v1.CmkChange;
 import dev.atrest.v1.LocalKeyConfig;
 import dev.atrest.v1.UpdateProjectEncryptionRequest;
 
@@ -25,7 +26,7 @@ final class ProjectMessages {
         LocalKeySettings local = new LocalKeySettings(localKeyId.isEmpty() ? LocalKeySettings.DEFAULT_KEY_ID : localKeyId);
         String etag = request.getEtag().isEmpty() ? sent.getEtag() : request.getEtag();
         return new ProjectEncryptionUpdate(sent.getProjectId(), aws.getEnabled(), settings,
-                sent.getLocalKey().getEnabled(), local, etag);
+                sent.getLocalKey().getEnabled(), local, etag, sent.getCmkRotationAlertDays());
     }
 
     static dev.atrest.v1.ProjectEncryption toMessage(ProjectEncryption project) {
@@ -34,7 +35,8 @@ final class ProjectMessages {
                 .setProvider(Providers.toMessage(project.provider()))
                 .setValid(project.valid())
                 .setValidationError(project.validationError() == null ? "" : project.validationError())
-                .setEtag(project.etag());
+                .setEtag(project.etag())
+                .setCmkRotationAlertDays(project.cmkAgePolicy().alertDays());
         project.rootKey().ifPresent(root -> {
             boolean inForce = project.provider() == root.provider();
             if (root instanceof AwsKmsSettings aws) {
@@ -48,6 +50,14 @@ final class ProjectMessages {
             } else if (root instanceof LocalKeySettings local) {
                 message.setLocalKey(LocalKeyConfig.newBuilder().setEnabled(inForce).setKeyId(local.keyId()));
             }
+        });
+        project.cmkChange().ifPresent(change -> {
+            var progress = CmkChange.newBuilder()
+                    .setMasterKeysRewrapped(change.masterKeysRewrapped())
+                    .setMasterKeysTotal(change.masterKeysTotal())
+                    .setLastError(orEmpty(change.lastError()));
+            Timestamps.set(change.startedTime(), progress::setStartedTime);
+            message.setCmkChange(progress);
         });
         Timestamps.set(project.cmkLastChangedTime(), message::setCmkLastChangedTime);
         Timestamps.set(project.lastValidatedTime(), message::setLastValidatedTime);

@@ -45,6 +45,10 @@ public class MasterKeyEntity extends PanacheEntityBase {
     @Column(name = "wrapping_region")
     public String wrappingRegion;
 
+    /** The project's root-key generation that wraps it (see project_encryption.root_key_generation). */
+    @Column(name = "root_key_generation", nullable = false)
+    public int rootKeyGeneration;
+
     @Column(name = "wrapped_key")
     public byte[] wrappedKey;
 

@@ -11,9 +11,12 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import org.hibernate.annotations.OptimisticLock;
+import dev.atrest.keyservice.domain.CmkAgePolicy;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.OptimisticLock;
 
+@DynamicUpdate
 @Entity
 @Table(name = "project_encryption")
 public class ProjectEncryptionEntity extends PanacheEntityBase {
@@ -67,6 +70,13 @@ public class ProjectEncryptionEntity extends PanacheEntityBase {
     @OptimisticLock(excluded = true)
     @Column(name = "last_validated_time")
     public Instant lastValidatedTime;
+
+    @Column(name = "cmk_rotation_alert_days", nullable = false)
+    public int cmkRotationAlertDays = CmkAgePolicy.DEFAULT_ALERT_DAYS;
+
+    /** Increases with every CMK change; each master key records the generation that wraps it. */
+    @Column(name = "root_key_generation", nullable = false)
+    public int rootKeyGeneration = 1;
 
     @Version
     @Column(name = "row_version", nullable = false)

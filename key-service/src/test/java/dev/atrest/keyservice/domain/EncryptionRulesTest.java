@@ -41,7 +41,8 @@ class EncryptionRulesTest {
 
     @Test
     void checkClusterProviderChange_encryptedToOther_refused() {
-        ClusterEncryption encrypted = new ClusterEncryption("p", "c", Provider.AWS, ClusterState.ENABLED, 1, 1, NOW, NOW);
+        ClusterEncryption encrypted = new ClusterEncryption("p", "c", Provider.AWS, ClusterState.ENABLED, 1, 1, NOW, NOW,
+                RotationPolicy.DEFAULT, NOW, null, false);
 
         assertThatThrownBy(() -> EncryptionRules.checkClusterProviderChange(encrypted, Provider.LOCAL))
                 .isInstanceOfSatisfying(PreconditionFailedException.class, e -> org.assertj.core.api.Assertions
@@ -52,7 +53,8 @@ class EncryptionRulesTest {
 
     @Test
     void checkClusterProviderChange_disabledToAny_allowed() {
-        ClusterEncryption disabled = new ClusterEncryption("p", "c", Provider.NONE, ClusterState.DISABLED, 1, 1, NOW, NOW);
+        ClusterEncryption disabled = new ClusterEncryption("p", "c", Provider.NONE, ClusterState.DISABLED, 1, 1, NOW, NOW,
+                RotationPolicy.DEFAULT, NOW, null, false);
 
         assertThatCode(() -> EncryptionRules.checkClusterProviderChange(disabled, Provider.LOCAL)).doesNotThrowAnyException();
     }
@@ -82,6 +84,6 @@ class EncryptionRulesTest {
     }
 
     private static ProjectEncryption project(boolean enabled, RootKeyConfig root) {
-        return new ProjectEncryption("p", Optional.of(root), enabled, enabled, null, NOW, NOW, 1, NOW, NOW);
+        return new ProjectEncryption("p", Optional.of(root), enabled, enabled, null, NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty());
     }
 }

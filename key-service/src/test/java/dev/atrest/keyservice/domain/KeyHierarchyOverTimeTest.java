@@ -126,7 +126,8 @@ class KeyHierarchyOverTimeTest {
 
     private ProjectEncryption project() {
         return new ProjectEncryption(PROJECT, Optional.of(new LocalKeySettings("default")), true, projectValid,
-                projectValid ? null : "DisabledException", cmkLastChanged, null, 1, Instant.now(START), cmkLastChanged);
+                projectValid ? null : "DisabledException", cmkLastChanged, null, 1, Instant.now(START), cmkLastChanged,
+                CmkAgePolicy.DEFAULT, Optional.empty());
     }
 
     private ClusterKeys clusterKeys() {
