@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Real gRPC stubs on the running test service, and readers for the error details it sends. */
 public final class Api {
-    public static final int PORT = 19090;
+    /** The service's gRPC test port (application.properties reads the same variable). */
+    public static final int PORT = Integer.parseInt(System.getenv().getOrDefault("ATREST_TEST_GRPC_PORT", "19090"));
     private static final ManagedChannel CHANNEL =
             ManagedChannelBuilder.forAddress("localhost", PORT).usePlaintext().build();
 
