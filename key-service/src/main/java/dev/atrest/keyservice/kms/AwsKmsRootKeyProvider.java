@@ -96,12 +96,22 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
     /**
      * KMS ReEncrypt when one set of credentials reaches both CMKs in one region: the master key never
      * leaves KMS in plaintext. Otherwise (another region, other credentials, or LOCAL) Decrypt + Encrypt.
+     * The old CMK's state is checked first: KMS refuses a disabled key anyway, but the error then names
+     * the old key and its state, and emulators such as moto do not enforce key state on ReEncrypt.
      */
     @Override
     public WrappedMasterKey reEncryptMasterKey(RootKeyConfig from, WrappedMasterKey wrapped, RootKeyConfig to,
                                                RootKeyProvider target, Map<String, String> context) {
-        if (!(from instanceof AwsKmsSettings source && to instanceof AwsKmsSettings destination)
-                || !source.sameAccessAs(destination)) {
+        AwsKmsSettings source = (AwsKmsSettings) from;
+        call(source, "check the old customer master key", kms -> {
+            KeyMetadata key = kms.describeKey(r -> r.keyId(wrapped.wrappingKeyId())).keyMetadata();
+            if (key.keyState() != KeyState.ENABLED) {
+                throw KmsErrors.invalid("the old customer master key " + key.arn() + " is "
+                        + key.keyStateAsString() + ", not Enabled");
+            }
+            return key;
+        });
+        if (!(to instanceof AwsKmsSettings destination) || !source.sameAccessAs(destination)) {
             return RootKeyProvider.super.reEncryptMasterKey(from, wrapped, to, target, context);
         }
         return call(destination, "re-encrypt a master key under the new customer master key", kms -> {

@@ -1,0 +1,193 @@
+package dev.atrest.keyservice.e2e;
+
+import static dev.atrest.keyservice.e2e.AwsKmsEndToEndTest.cmk;
+import static dev.atrest.keyservice.e2e.AwsKmsEndToEndTest.createKey;
+import static dev.atrest.keyservice.support.Requests.enableAws;
+import static dev.atrest.keyservice.support.Requests.setCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.atrest.keyservice.app.DatabaseKeys;
+import dev.atrest.keyservice.app.ReleasedDatabaseKey;
+import dev.atrest.keyservice.domain.KeyState;
+import dev.atrest.keyservice.store.MasterKeyEntity;
+import dev.atrest.keyservice.store.MasterKeyRepository;
+import dev.atrest.keyservice.support.Api;
+import dev.atrest.keyservice.support.Moto;
+import dev.atrest.v1.EncryptionAtRestProvider;
+import dev.atrest.v1.GetProjectEncryptionRequest;
+import dev.atrest.v1.ProjectEncryption;
+import dev.atrest.v1.RotateMasterKeyRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Changing a project's CMK on moto: every master key moves to the new CMK (KMS ReEncrypt), the service
+ * keeps serving, and an old CMK disabled midway leaves a consistent state that the same update finishes.
+ */
+@QuarkusTest
+class CmkChangeEndToEndTest {
+    private static final int CLUSTERS = 20;
+
+    @Inject
+    DatabaseKeys databaseKeys;
+
+    @Inject
+    MasterKeyRepository masterKeyRows;
+
+    @Test
+    void update_newCmkBothLive_everyMasterKeyReEncryptedUnderItAndOldCmkNoLongerNeeded() throws Exception {
+        String oldKey = createKey();
+        String newKey = createKey();
+        String project = projectWithClusters(oldKey, 3);
+        Api.clusters().rotateMasterKey(rotate(project, "c0"));
+        awaitRotated(project, "c0");
+        Map<String, String> before = keyBytes(project, 3);
+        Instant changedBefore = changedTime(project);
+        MotoRecorder.start();
+
+        ProjectEncryption changed = Api.projects().updateProjectEncryption(enableAws(project, cmk(newKey)));
+        String calls = MotoRecorder.stopAndRead();
+        disable(oldKey);
+
+        assertThat(changed.hasCmkChange()).isFalse();
+        assertThat(changed.getAwsKms().getCustomerMasterKeyId()).isEqualTo(newKey);
+        assertThat(toInstant(changed)).isAfter(changedBefore);
+        assertThat(liveMasterKeys(project)).isNotEmpty()
+                .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(newKey));
+        // Same credentials and region for both CMKs: the master keys moved without leaving KMS in plaintext.
+        assertThat(calls).contains("TrentService.ReEncrypt");
+        assertThat(keyBytes(project, 3)).isEqualTo(before);
+    }
+
+    @Test
+    void update_oldCmkDisabledMidway_errorConsistentAndSameUpdateFinishesAfterReEnable() throws Exception {
+        String oldKey = createKey();
+        String newKey = createKey();
+        String project = projectWithClusters(oldKey, CLUSTERS);
+        Map<String, String> before = keyBytes(project, CLUSTERS);
+
+        CompletableFuture<ProjectEncryption> update = CompletableFuture.supplyAsync(
+                () -> Api.projects().updateProjectEncryption(enableAws(project, cmk(newKey))));
+        awaitSomeMoved(project, update);
+        disable(oldKey);
+
+        assertThatThrownBy(update::join).cause().isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription()).contains("not finished", "send the same update again");
+            assertThat(Api.errorInfo(e).getMetadataMap().get("kms_reason")).containsIgnoringCase("disabled");
+        });
+        ProjectEncryption midway = get(project);
+        int moved = midway.getCmkChange().getMasterKeysRewrapped();
+        assertThat(moved).as("the old CMK was disabled midway").isBetween(1, CLUSTERS - 1);
+        assertThat(midway.getCmkChange().getMasterKeysTotal()).isEqualTo(CLUSTERS);
+        assertThat(midway.getCmkChange().getLastError()).containsIgnoringCase("disabled");
+        assertThat(liveMasterKeys(project)).allSatisfy(key -> assertThat(key.wrappingKeyId).isIn(oldKey, newKey));
+        // Another CMK now would strand keys under two old CMKs: refused until this change finishes.
+        assertThatThrownBy(() -> Api.projects().updateProjectEncryption(enableAws(project, cmk(createKey()))))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(Api.errorInfo(e).getReason()).isEqualTo("CMK_CHANGE_IN_PROGRESS"));
+
+        enable(oldKey);
+        Map<String, String> midwayBytes = keyBytes(project, CLUSTERS); // keys under either CMK still open
+        ProjectEncryption finished = Api.projects().updateProjectEncryption(enableAws(project, cmk(newKey)));
+
+        assertThat(midwayBytes).isEqualTo(before);
+        assertThat(finished.hasCmkChange()).isFalse();
+        assertThat(liveMasterKeys(project)).hasSize(CLUSTERS)
+                .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(newKey));
+        disable(oldKey);
+        assertThat(keyBytes(project, CLUSTERS)).isEqualTo(before);
+    }
+
+    private void awaitSomeMoved(String project, CompletableFuture<ProjectEncryption> update) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline) && !update.isDone()) {
+            boolean someMoved = QuarkusTransaction.requiringNew().call(() -> masterKeyRows
+                    .list("projectId = ?1 and rootKeyGeneration > 1", project).size() > 0);
+            if (someMoved) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private String projectWithClusters(String cmkArn, int clusters) {
+        String project = Api.uniqueId("cmk");
+        Api.projects().updateProjectEncryption(enableAws(project, cmk(cmkArn)));
+        for (int i = 0; i < clusters; i++) {
+            Api.clusters().setClusterEncryption(setCluster(project, "c" + i, EncryptionAtRestProvider.AWS));
+        }
+        return project;
+    }
+
+    /** One database key per cluster, read through the service: each must unwrap to the same bytes. */
+    private Map<String, String> keyBytes(String project, int clusters) {
+        Map<String, String> bytes = new HashMap<>();
+        for (int i = 0; i < clusters; i++) {
+            try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c" + i, "orders")) {
+                bytes.put("c" + i, HexFormat.of().formatHex(key.key().copyBytes()));
+            }
+        }
+        return bytes;
+    }
+
+    private List<MasterKeyEntity> liveMasterKeys(String project) {
+        return QuarkusTransaction.requiringNew().call(() -> masterKeyRows
+                .list("projectId = ?1 and state <> ?2", project, KeyState.DESTROYED));
+    }
+
+    private static void awaitRotated(String project, String cluster) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            var status = Api.clusters().getRotationStatus(dev.atrest.v1.GetRotationStatusRequest.newBuilder()
+                    .setProjectId(project).setClusterName(cluster).build());
+            if (!status.getInProgress()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("rotation of " + cluster + " did not finish in 30 s");
+    }
+
+    private static Instant changedTime(String project) {
+        return toInstant(get(project));
+    }
+
+    private static Instant toInstant(ProjectEncryption project) {
+        var time = project.getCmkLastChangedTime();
+        return Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
+    }
+
+    private static ProjectEncryption get(String project) {
+        return Api.projects().getProjectEncryption(GetProjectEncryptionRequest.newBuilder().setProjectId(project).build());
+    }
+
+    private static RotateMasterKeyRequest rotate(String project, String cluster) {
+        return RotateMasterKeyRequest.newBuilder().setProjectId(project).setClusterName(cluster).build();
+    }
+
+    private static void disable(String keyArn) {
+        try (KmsClient kms = Moto.adminClient()) {
+            kms.disableKey(r -> r.keyId(keyArn.substring(keyArn.lastIndexOf('/') + 1)));
+        }
+    }
+
+    private static void enable(String keyArn) {
+        try (KmsClient kms = Moto.adminClient()) {
+            kms.enableKey(r -> r.keyId(keyArn.substring(keyArn.lastIndexOf('/') + 1)));
+        }
+    }
+}
