@@ -6,8 +6,6 @@ import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,9 +51,8 @@ public class CmkChanges {
         return steps.describe(projectId);
     }
 
-    @Scheduled(identity = "cmk-change-check", every = "${atrest.rotation.check-interval}",
-            delayed = "${atrest.rotation.first-check-delay}", concurrentExecution = ConcurrentExecution.SKIP)
-    void resumeUnfinished() {
+    /** Finishes every CMK change a failure or a restart left unfinished; one project's failure stops no other. */
+    public void resumeUnfinished() {
         for (String projectId : steps.unfinished()) {
             try {
                 complete(projectId);

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.app.DatabaseKeys;
-import dev.atrest.keyservice.app.RotationJob;
+import dev.atrest.keyservice.app.RotationChecks;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.v1.EncryptionAtRestProvider;
@@ -35,7 +35,7 @@ class RotationGrpcTest {
     DatabaseKeys databaseKeys;
 
     @Inject
-    RotationJob rotationJob;
+    RotationChecks rotationChecks;
 
     @Inject
     TestClock clock;
@@ -88,10 +88,10 @@ class RotationGrpcTest {
         String project = encryptedProject("c1");
         Map<String, String> before = keyBytes(databaseKeys, project, "c1", 3);
 
-        assertThat(rotationJob.checkCluster(project, "c1")).isFalse();
+        assertThat(rotationChecks.checkCluster(project, "c1")).isFalse();
         clock.advance(Duration.ofDays(91));
-        boolean first = rotationJob.checkCluster(project, "c1");
-        boolean second = rotationJob.checkCluster(project, "c1");
+        boolean first = rotationChecks.checkCluster(project, "c1");
+        boolean second = rotationChecks.checkCluster(project, "c1");
 
         assertThat(first).isTrue();
         assertThat(second).isFalse();
@@ -111,9 +111,9 @@ class RotationGrpcTest {
                 .setRotationPeriodDays(1).build());
 
         clock.advance(Duration.ofHours(23));
-        boolean early = rotationJob.checkCluster(project, "c1");
+        boolean early = rotationChecks.checkCluster(project, "c1");
         clock.advance(Duration.ofHours(2));
-        boolean due = rotationJob.checkCluster(project, "c1");
+        boolean due = rotationChecks.checkCluster(project, "c1");
 
         assertThat(early).isFalse();
         assertThat(due).isTrue();

@@ -3,36 +3,29 @@ package dev.atrest.keyservice.app;
 import dev.atrest.keyservice.app.MasterKeyRotation.Due;
 import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The periodic rotation check: rotates every encrypted cluster whose master key is older than its period
- * and finishes every rotation left unfinished (by a crash, a restart or a KMS outage). Whether a cluster
+ * The rotation check, run periodically by {@code jobs.RotationJob}: rotates every encrypted cluster whose
+ * master key is older than its period and finishes every rotation left unfinished (by a crash, a restart
+ * or a KMS outage). Whether a cluster
  * is due is read from the database each time, never remembered, so rotation keeps happening across
  * restarts; a cluster whose lock another replica holds is skipped, so each rotates once.
  */
 @ApplicationScoped
-public class RotationJob {
-    private static final Logger LOG = Logger.getLogger(RotationJob.class);
+public class RotationChecks {
+    private static final Logger LOG = Logger.getLogger(RotationChecks.class);
 
     private final MasterKeyRotation rotation;
     private final RotationSteps steps;
     private final JobLocks locks;
 
-    RotationJob(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks) {
+    RotationChecks(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks) {
         this.rotation = rotation;
         this.steps = steps;
         this.locks = locks;
-    }
-
-    @Scheduled(identity = "rotation-check", every = "${atrest.rotation.check-interval}",
-            delayed = "${atrest.rotation.first-check-delay}", concurrentExecution = ConcurrentExecution.SKIP)
-    void scheduled() {
-        runOnce();
     }
 
     /** One check over every cluster; returns how many this run rotated or finished. */
