@@ -5,7 +5,6 @@ import static dev.atrest.keyservice.grpc.SnapshotGrpcTest.register;
 import static dev.atrest.keyservice.grpc.SnapshotGrpcTest.release;
 import static dev.atrest.keyservice.grpc.SnapshotGrpcTest.restore;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.app.DatabaseKeys;
 import dev.atrest.keyservice.app.KeyRetention;
