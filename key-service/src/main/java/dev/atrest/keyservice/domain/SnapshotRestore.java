@@ -36,7 +36,7 @@ public final class SnapshotRestore {
         List<String> missing = missingKeys(snapshot, keys);
         if (!missing.isEmpty()) {
             throw refused(snapshot, "key versions the snapshot needs are gone: " + String.join(", ", missing),
-                    Map.of("missing_key_versions", String.join(",", missing)));
+                    Map.of("missing_keys", String.join(",", missing)));
         }
     }
 

@@ -61,7 +61,7 @@ class SnapshotRestoreTest {
 
         assertThatThrownBy(() -> SnapshotRestore.check(SNAPSHOT, project(true, null), keys))
                 .isInstanceOfSatisfying(PreconditionFailedException.class, e -> assertThat(e.metadata())
-                        .containsEntry("missing_key_versions", "database_key:users:1"));
+                        .containsEntry("missing_keys", "database_key:users:1"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
+import dev.atrest.v1.SnapshotServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +32,10 @@ public final class Api {
 
     public static ClusterEncryptionServiceGrpc.ClusterEncryptionServiceBlockingStub clusters() {
         return ClusterEncryptionServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public static SnapshotServiceGrpc.SnapshotServiceBlockingStub snapshots() {
+        return SnapshotServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public static HealthCheckResponse.ServingStatus health() {

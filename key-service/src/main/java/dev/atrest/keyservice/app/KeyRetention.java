@@ -1,0 +1,103 @@
+package dev.atrest.keyservice.app;
+
+import dev.atrest.keyservice.domain.ClusterKeys;
+import dev.atrest.keyservice.domain.KeyLifecycle;
+import dev.atrest.keyservice.domain.KeyRing;
+import dev.atrest.keyservice.domain.KeyState;
+import dev.atrest.keyservice.domain.KeyVersionUse;
+import dev.atrest.keyservice.domain.LifecycleDecision;
+import dev.atrest.keyservice.store.ClusterEncryptionEntity;
+import dev.atrest.keyservice.store.ClusterEncryptionRepository;
+import dev.atrest.keyservice.store.DatabaseKeyEntity;
+import dev.atrest.keyservice.store.DatabaseKeyRepository;
+import dev.atrest.keyservice.store.MasterKeyEntity;
+import dev.atrest.keyservice.store.MasterKeyRepository;
+import dev.atrest.keyservice.store.ProjectEncryptionRepository;
+import dev.atrest.keyservice.store.SnapshotRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Destroys the retired master-key versions of a cluster that nothing needs any more: no live database
+ * key is wrapped by them and no live snapshot recorded them. Destroying erases the wrapped key and keeps
+ * the row, so the version number is never reused and the history stays readable.
+ */
+@ApplicationScoped
+public class KeyRetention {
+    private static final Logger LOG = Logger.getLogger(KeyRetention.class);
+
+    private final ProjectEncryptionRepository projects;
+    private final ClusterEncryptionRepository clusters;
+    private final MasterKeyRepository masterKeyRows;
+    private final DatabaseKeyRepository databaseKeyRows;
+    private final SnapshotRepository snapshots;
+    private final Clock clock;
+
+    KeyRetention(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
+                 MasterKeyRepository masterKeyRows, DatabaseKeyRepository databaseKeyRows,
+                 SnapshotRepository snapshots, Clock clock) {
+        this.projects = projects;
+        this.clusters = clusters;
+        this.masterKeyRows = masterKeyRows;
+        this.databaseKeyRows = databaseKeyRows;
+        this.snapshots = snapshots;
+        this.clock = clock;
+    }
+
+    /**
+     * Destroys what may go and returns it, e.g. ["master_key:1"]; harmless to run twice. Runs in the
+     * caller's transaction (a rotation's last step, a snapshot release), so the destruction commits or
+     * rolls back with the change that freed the key.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<String> sweep(String projectId, String clusterName) {
+        // Callers normally hold it already (re-locking is free); it keeps a snapshot from being registered
+        // under a version between our reading the snapshots and erasing the key.
+        projects.lockByProjectId(projectId);
+        Optional<ClusterEncryptionEntity> cluster = clusters.find(projectId, clusterName);
+        if (cluster.isEmpty()) {
+            return List.of();
+        }
+        List<MasterKeyEntity> masters = masterKeyRows.listByCluster(projectId, clusterName);
+        KeyRing ring = KeyRing.of(new ClusterKeys(masters.stream().map(MasterKeyEntity::toDomain).toList(),
+                databaseKeyRows.listByCluster(projectId, clusterName).stream().map(DatabaseKeyEntity::toDomain)
+                        .toList()), cluster.get().masterKeyVersion);
+        List<String> destroyed = new ArrayList<>();
+        for (MasterKeyEntity row : masters) {
+            if (row.state == KeyState.RETIRED && mayDestroy(ring, row)) {
+                destroy(row);
+                destroyed.add("master_key:" + row.version);
+            }
+        }
+        if (!destroyed.isEmpty()) {
+            masterKeyRows.flush();
+        }
+        return destroyed;
+    }
+
+    private boolean mayDestroy(KeyRing ring, MasterKeyEntity row) {
+        KeyVersionUse use = ring.masterKeyUse(row.version,
+                snapshots.idsNeedingMasterKey(row.projectId, row.clusterName, row.version));
+        LifecycleDecision decision = KeyLifecycle.destroy(use);
+        if (!decision.mayProceed()) {
+            // Being needed is the normal state of a retired key, not a failure.
+            LOG.debugf("cluster %s/%s: master key version %d kept: %s", row.projectId, row.clusterName, row.version,
+                    decision.reason());
+        }
+        return decision.mayProceed();
+    }
+
+    private void destroy(MasterKeyEntity row) {
+        row.wrappedKey = null;
+        row.state = KeyState.DESTROYED;
+        row.updateTime = Instant.now(clock);
+        LOG.infof("cluster %s/%s: master key version %d destroyed: nothing needs it any more",
+                row.projectId, row.clusterName, row.version);
+    }
+}
