@@ -1,15 +1,12 @@
 package dev.atrest.keyservice.app;
 
-import dev.atrest.keyservice.domain.ClusterKeys;
 import dev.atrest.keyservice.domain.KeyLifecycle;
-import dev.atrest.keyservice.domain.KeyRing;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.KeyVersionUse;
 import dev.atrest.keyservice.domain.LifecycleDecision;
 import dev.atrest.keyservice.store.ClusterEncryptionEntity;
 import dev.atrest.keyservice.store.ClusterEncryptionRepository;
-import dev.atrest.keyservice.store.DatabaseKeyEntity;
-import dev.atrest.keyservice.store.DatabaseKeyRepository;
+import dev.atrest.keyservice.store.DatabaseKeyBatches;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
@@ -20,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -35,17 +33,17 @@ public class KeyRetention {
     private final ProjectEncryptionRepository projects;
     private final ClusterEncryptionRepository clusters;
     private final MasterKeyRepository masterKeyRows;
-    private final DatabaseKeyRepository databaseKeyRows;
+    private final DatabaseKeyBatches batches;
     private final SnapshotRepository snapshots;
     private final Clock clock;
 
     KeyRetention(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
-                 MasterKeyRepository masterKeyRows, DatabaseKeyRepository databaseKeyRows,
+                 MasterKeyRepository masterKeyRows, DatabaseKeyBatches batches,
                  SnapshotRepository snapshots, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
-        this.databaseKeyRows = databaseKeyRows;
+        this.batches = batches;
         this.snapshots = snapshots;
         this.clock = clock;
     }
@@ -65,12 +63,14 @@ public class KeyRetention {
             return List.of();
         }
         List<MasterKeyEntity> masters = masterKeyRows.listByCluster(projectId, clusterName);
-        KeyRing ring = KeyRing.of(new ClusterKeys(masters.stream().map(MasterKeyEntity::toDomain).toList(),
-                databaseKeyRows.listByCluster(projectId, clusterName).stream().map(DatabaseKeyEntity::toDomain)
-                        .toList()), cluster.get().masterKeyVersion);
+        // Counted by the database: a cluster may have 100,000 database keys, and only the counts matter here.
+        Map<Integer, Long> wrapped = batches.countByWrappingVersion(projectId, clusterName);
         List<String> destroyed = new ArrayList<>();
         for (MasterKeyEntity row : masters) {
-            if (row.state == KeyState.RETIRED && mayDestroy(ring, row)) {
+            KeyVersionUse use = new KeyVersionUse(row.state, row.version == cluster.get().masterKeyVersion,
+                    wrapped.getOrDefault(row.version, 0L).intValue(),
+                    snapshots.idsNeedingMasterKey(projectId, clusterName, row.version));
+            if (row.state == KeyState.RETIRED && mayDestroy(use, row)) {
                 destroy(row);
                 destroyed.add("master_key:" + row.version);
             }
@@ -81,9 +81,7 @@ public class KeyRetention {
         return destroyed;
     }
 
-    private boolean mayDestroy(KeyRing ring, MasterKeyEntity row) {
-        KeyVersionUse use = ring.masterKeyUse(row.version,
-                snapshots.idsNeedingMasterKey(row.projectId, row.clusterName, row.version));
+    private boolean mayDestroy(KeyVersionUse use, MasterKeyEntity row) {
         LifecycleDecision decision = KeyLifecycle.destroy(use);
         if (!decision.mayProceed()) {
             // Being needed is the normal state of a retired key, not a failure.

@@ -45,11 +45,12 @@ class RotationSteps {
     private final ProjectRows projectRows;
     private final MasterKeys masterKeys;
     private final KeyWrapper wrapper;
+    private final KeyRetention retention;
     private final Clock clock;
 
     RotationSteps(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
                   MasterKeyRepository masterKeyRows, DatabaseKeyBatches batches, ProjectRows projectRows,
-                  MasterKeys masterKeys, KeyWrapper wrapper, Clock clock) {
+                  MasterKeys masterKeys, KeyWrapper wrapper, KeyRetention retention, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
@@ -57,6 +58,7 @@ class RotationSteps {
         this.projectRows = projectRows;
         this.masterKeys = masterKeys;
         this.wrapper = wrapper;
+        this.retention = retention;
         this.clock = clock;
     }
 
@@ -174,6 +176,8 @@ class RotationSteps {
         cluster.lastRotationTime = Instant.now(clock);
         cluster.rotationError = null;
         clusters.flush();
+        // The retired versions now wrap nothing: each goes unless a live snapshot still needs it.
+        retention.sweep(projectId, clusterName);
         return true;
     }
 

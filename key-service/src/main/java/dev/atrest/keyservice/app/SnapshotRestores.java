@@ -4,7 +4,6 @@ import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.domain.ClusterKeys;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
-import dev.atrest.keyservice.domain.RootKeyConfig;
 import dev.atrest.keyservice.domain.Snapshot;
 import dev.atrest.keyservice.domain.SnapshotRestore;
 import dev.atrest.keyservice.store.DatabaseKeyEntity;
@@ -31,17 +30,15 @@ public class SnapshotRestores {
     private final ProjectEncryptionRepository projects;
     private final MasterKeyRepository masterKeyRows;
     private final DatabaseKeyRepository databaseKeyRows;
-    private final ProjectRows projectRows;
     private final MasterKeys masterKeys;
     private final Snapshots snapshots;
 
     SnapshotRestores(ProjectEncryptionRepository projects, MasterKeyRepository masterKeyRows,
-                     DatabaseKeyRepository databaseKeyRows, ProjectRows projectRows, MasterKeys masterKeys,
+                     DatabaseKeyRepository databaseKeyRows, MasterKeys masterKeys,
                      Snapshots snapshots) {
         this.projects = projects;
         this.masterKeyRows = masterKeyRows;
         this.databaseKeyRows = databaseKeyRows;
-        this.projectRows = projectRows;
         this.masterKeys = masterKeys;
         this.snapshots = snapshots;
     }
@@ -72,10 +69,10 @@ public class SnapshotRestores {
     }
 
     private void proveUnwrap(Snapshot snapshot, ProjectEncryptionEntity project, List<MasterKeyEntity> needed) {
-        Optional<RootKeyConfig> root = projectRows.rootKeyWithSecret(project);
         try {
             for (MasterKeyEntity row : needed) {
-                masterKeys.open(root.orElseThrow(), row).close(); // only the unwrap matters, not the key
+                // Under whichever root key its row names (a CMK change may be under way); only the unwrap matters.
+                masterKeys.open(project, row).close();
             }
         } catch (PreconditionFailedException verdict) {
             if (verdict.reason() != Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID) {
@@ -86,8 +83,6 @@ public class SnapshotRestores {
             throw new PreconditionFailedException(Reason.INVALID_SNAPSHOT_RESTORE_ENCRYPTION,
                     "cannot restore snapshot " + snapshot.id() + ": the project's CMK cannot unwrap its keys: "
                             + kmsReason, Map.of("snapshot_id", snapshot.id(), "kms_reason", kmsReason));
-        } finally {
-            Secrets.clear(root);
         }
     }
 }

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hibernate.Session;
 
 /**
@@ -90,6 +92,25 @@ public class DatabaseKeyBatches {
                     row.next();
                     return new KeyCounts(row.getLong(1), row.getLong(2));
                 }
+            }
+        });
+    }
+
+    /** Live keys of the cluster per master-key version that wraps them. */
+    public Map<Integer, Long> countByWrappingVersion(String projectId, String clusterName) {
+        return session().doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT master_key_version, COUNT(*) FROM database_key WHERE project_id = ? AND cluster_name = ?"
+                            + " AND state <> 'DESTROYED' GROUP BY master_key_version")) {
+                select.setString(1, projectId);
+                select.setString(2, clusterName);
+                Map<Integer, Long> counts = new HashMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        counts.put(rows.getInt(1), rows.getLong(2));
+                    }
+                }
+                return counts;
             }
         });
     }

@@ -5,7 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.RotationStandIn;
+import dev.atrest.keyservice.app.KeyStateDriver;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.PrepareSnapshotRestoreRequest;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SnapshotRestoreAwsKmsTest {
     @Inject
-    RotationStandIn rows;
+    KeyStateDriver rows;
 
     @Test
     void prepareRestore_cmkUsable_returnsTheSnapshot() {

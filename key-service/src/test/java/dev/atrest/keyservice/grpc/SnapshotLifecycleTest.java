@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.app.DatabaseKeys;
 import dev.atrest.keyservice.app.KeyRetention;
-import dev.atrest.keyservice.app.RotationStandIn;
+import dev.atrest.keyservice.app.KeyStateDriver;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.TestClock;
@@ -42,7 +42,7 @@ class SnapshotLifecycleTest {
     KeyRetention retention;
 
     @Inject
-    RotationStandIn rotation;
+    KeyStateDriver rotation;
 
     @Inject
     TestClock clock;
