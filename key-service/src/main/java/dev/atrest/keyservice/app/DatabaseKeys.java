@@ -16,6 +16,7 @@ import dev.atrest.keyservice.store.DatabaseKeyEntity;
 import dev.atrest.keyservice.store.DatabaseKeyRepository;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
+import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -67,7 +68,9 @@ public class DatabaseKeys {
                 .filter(row -> row.state == ClusterState.ENABLED)
                 .orElseThrow(() -> new PreconditionFailedException(Reason.ENCRYPTION_AT_REST_NOT_ENABLED,
                         "cluster " + clusterName + " is not encrypted", Map.of("cluster_name", clusterName)));
-        Optional<RootKeyConfig> root = projects.findByProjectId(projectId).flatMap(projectRows::rootKeyWithSecret);
+        ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
+        refuseWhileInvalid(project);
+        Optional<RootKeyConfig> root = projectRows.rootKeyWithSecret(project);
         try {
             Optional<DatabaseKeyEntity> existing = rows.findLatest(projectId, clusterName, databaseName);
             MasterKeyEntity masterKey = masterKeyRows.findVersion(projectId, clusterName,
@@ -79,6 +82,20 @@ public class DatabaseKeys {
             }
         } finally {
             Secrets.clear(root);
+        }
+    }
+
+    /**
+     * KMS has said the project's CMK cannot be used (KEY_INVALID): its clusters' keys are refused until
+     * a later check finds it usable. Unreachability never gets here: it does not change {@code valid}.
+     */
+    private static void refuseWhileInvalid(ProjectEncryptionEntity project) {
+        if (project.enabled && !project.valid) {
+            String reason = project.validationError == null ? "unknown" : project.validationError;
+            throw new PreconditionFailedException(Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID,
+                    "project " + project.projectId + "'s customer master key failed its last check (" + reason
+                            + "); its clusters' keys are refused until a later successful check restores access",
+                    Map.of("project_id", project.projectId, "kms_reason", reason));
         }
     }
 

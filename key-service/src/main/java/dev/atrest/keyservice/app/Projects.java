@@ -5,7 +5,6 @@ import dev.atrest.keyservice.domain.EncryptionRules;
 import dev.atrest.keyservice.domain.Etags;
 import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.NotFoundException;
-import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.domain.ProjectEncryptionUpdate;
 import dev.atrest.keyservice.domain.RootKeyConfig;
@@ -37,17 +36,19 @@ public class Projects {
     private final ProjectRows rows;
     private final MasterKeys masterKeys;
     private final RootKeys rootKeys;
+    private final KeyHealth keyHealth;
     private final Clock clock;
 
     Projects(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
              MasterKeyRepository masterKeyRows, ProjectRows rows, MasterKeys masterKeys, RootKeys rootKeys,
-             Clock clock) {
+             KeyHealth keyHealth, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.rows = rows;
         this.masterKeys = masterKeys;
         this.rootKeys = rootKeys;
+        this.keyHealth = keyHealth;
         this.clock = clock;
     }
 
@@ -97,26 +98,13 @@ public class Projects {
     }
 
     /**
-     * Checks the stored CMK against KMS now and records the verdict. An unreachable KMS is not a
-     * verdict: it is reported to the caller and nothing is recorded.
+     * Checks the stored CMK against KMS now and records the verdict and the alerts, exactly as the
+     * periodic check does. An unreachable KMS is not a verdict: it opens KMS_UNREACHABLE and is
+     * reported to the caller (UNAVAILABLE).
      */
-    @Transactional
     public ProjectEncryption validate(String projectId) {
         requireProjectId("project_id", projectId);
-        ProjectEncryptionEntity row = projects.lockByProjectId(projectId).orElseThrow(() -> notFound(projectId));
-        if (!row.enabled) {
-            return ProjectRows.toDomain(row);
-        }
-        Optional<RootKeyConfig> root = rows.rootKeyWithSecret(row);
-        try {
-            rootKeys.forConfig(root.orElseThrow()).validate(projectId, root.get());
-            recordVerdict(row, null);
-        } catch (PreconditionFailedException invalid) {
-            recordVerdict(row, invalid.metadata().getOrDefault("kms_reason", invalid.getMessage()));
-        } finally {
-            Secrets.clear(root);
-        }
-        return ProjectRows.toDomain(row);
+        return keyHealth.check(projectId);
     }
 
     private ProjectEncryption disable(ProjectEncryptionEntity row) {
@@ -128,6 +116,7 @@ public class Projects {
         row.valid = false;
         row.validationError = null;
         row.updateTime = Instant.now(clock);
+        keyHealth.closeAlertsOfDisabledProject(row.projectId); // no CMK in force: nothing left to alert about
         projects.flush();
         LOG.infof("project %s: encryption at rest disabled", row.projectId);
         return ProjectRows.toDomain(row);
