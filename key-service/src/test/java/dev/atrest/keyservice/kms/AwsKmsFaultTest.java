@@ -142,6 +142,7 @@ class AwsKmsFaultTest {
                 };
             }
             public EmbeddedDb embeddedDb() { return () -> false; }
+            public Validation validation() { return () -> Duration.ofMinutes(15); }
         };
     }
 }
