@@ -42,7 +42,8 @@ public record AlertPage(List<Item> alerts, String nextPageToken) {
             return Position.NONE;
         }
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII).split(":", -1);
+            String position = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+            String[] parts = position.split(":", -1);
             if (parts.length == 2) {
                 long micros = Long.parseLong(parts[0]);
                 long id = Long.parseLong(parts[1]);
