@@ -30,15 +30,18 @@ class CmkChangeSteps {
     private final CmkChangeRepository changes;
     private final ProjectRows rows;
     private final MasterKeys masterKeys;
+    private final KeyHealth keyHealth;
     private final Clock clock;
 
     CmkChangeSteps(ProjectEncryptionRepository projects, MasterKeyRepository masterKeyRows,
-                   CmkChangeRepository changes, ProjectRows rows, MasterKeys masterKeys, Clock clock) {
+                   CmkChangeRepository changes, ProjectRows rows, MasterKeys masterKeys, KeyHealth keyHealth,
+                   Clock clock) {
         this.projects = projects;
         this.masterKeyRows = masterKeyRows;
         this.changes = changes;
         this.rows = rows;
         this.masterKeys = masterKeys;
+        this.keyHealth = keyHealth;
         this.clock = clock;
     }
 
@@ -86,6 +89,7 @@ class CmkChangeSteps {
         changes.delete(change.get());
         project.cmkLastChangedTime = Instant.now(clock);
         projects.flush();
+        keyHealth.recordUsable(project); // the new CMK just wrapped every master key; its age starts now
         return true;
     }
 

@@ -70,12 +70,27 @@ public class DatabaseKeys {
                 .orElseThrow(() -> new PreconditionFailedException(Reason.ENCRYPTION_AT_REST_NOT_ENABLED,
                         "cluster " + clusterName + " is not encrypted", Map.of("cluster_name", clusterName)));
         ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
+        refuseWhileInvalid(project);
         MasterKeyEntity masterKey = masterKeyRows.findVersion(projectId, clusterName,
                 existing.map(row -> row.masterKeyVersion).orElse(cluster.masterKeyVersion)).orElseThrow();
         try (KeyMaterial kek = masterKeys.open(project, masterKey)) {
             DatabaseKeyEntity row = existing.orElseGet(() -> create(kek, masterKey, databaseName));
             KeyMaterial key = wrapper.unwrapKey(kek, row.wrappedKey, aad(row));
             return new ReleasedDatabaseKey(key, row.version, row.masterKeyVersion);
+        }
+    }
+
+    /**
+     * KMS has said the project's CMK cannot be used (KEY_INVALID): its clusters' keys are refused until
+     * a later check finds it usable. Unreachability never gets here: it does not change {@code valid}.
+     */
+    private static void refuseWhileInvalid(ProjectEncryptionEntity project) {
+        if (project.enabled && !project.valid) {
+            String reason = project.validationError == null ? "unknown" : project.validationError;
+            throw new PreconditionFailedException(Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID,
+                    "project " + project.projectId + "'s customer master key failed its last check (" + reason
+                            + "); its clusters' keys are refused until a later successful check restores access",
+                    Map.of("project_id", project.projectId, "kms_reason", reason));
         }
     }
 

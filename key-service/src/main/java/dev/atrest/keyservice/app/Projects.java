@@ -38,17 +38,19 @@ public class Projects {
     private final CmkChangeRepository cmkChanges;
     private final ProjectRows rows;
     private final RootKeys rootKeys;
+    private final KeyHealth keyHealth;
     private final Clock clock;
 
     Projects(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
              MasterKeyRepository masterKeyRows, CmkChangeRepository cmkChanges, ProjectRows rows, RootKeys rootKeys,
-             Clock clock) {
+             KeyHealth keyHealth, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.cmkChanges = cmkChanges;
         this.rows = rows;
         this.rootKeys = rootKeys;
+        this.keyHealth = keyHealth;
         this.clock = clock;
     }
 
@@ -106,26 +108,13 @@ public class Projects {
     }
 
     /**
-     * Checks the stored CMK against KMS now and records the verdict. An unreachable KMS is not a
-     * verdict: it is reported to the caller and nothing is recorded.
+     * Checks the stored CMK against KMS now and records the verdict and the alerts, exactly as the
+     * periodic check does. An unreachable KMS is not a verdict: it opens KMS_UNREACHABLE and is
+     * reported to the caller (UNAVAILABLE).
      */
-    @Transactional
     public ProjectEncryption validate(String projectId) {
         requireProjectId("project_id", projectId);
-        ProjectEncryptionEntity row = projects.lockByProjectId(projectId).orElseThrow(() -> notFound(projectId));
-        if (!row.enabled) {
-            return ProjectRows.toDomain(row);
-        }
-        Optional<RootKeyConfig> root = rows.rootKeyWithSecret(row);
-        try {
-            rootKeys.forConfig(root.orElseThrow()).validate(projectId, root.get());
-            recordVerdict(row, null);
-        } catch (PreconditionFailedException invalid) {
-            recordVerdict(row, invalid.metadata().getOrDefault("kms_reason", invalid.getMessage()));
-        } finally {
-            Secrets.clear(root);
-        }
-        return ProjectRows.toDomain(row);
+        return keyHealth.check(projectId);
     }
 
     private ProjectEncryption disable(ProjectEncryptionEntity row) {
@@ -137,6 +126,7 @@ public class Projects {
         row.valid = false;
         row.validationError = null;
         row.updateTime = Instant.now(clock);
+        keyHealth.closeAlertsOfDisabledProject(row.projectId); // no CMK in force: nothing left to alert about
         projects.flush();
         LOG.infof("project %s: encryption at rest disabled", row.projectId);
         return ProjectRows.toDomain(row);
@@ -163,6 +153,7 @@ public class Projects {
             projects.persist(row);
         }
         projects.flush();
+        keyHealth.recordUsable(row); // it was validated just now
         LOG.infof("project %s: encryption at rest enabled with %s%s", row.projectId, root.provider(),
                 keysToMove ? "; moving its master keys to the new root key" : replacesRootKey ? " (new root key)" : "");
     }

@@ -25,6 +25,14 @@ public interface AtrestConfig {
 
     EmbeddedDb embeddedDb();
 
+    Validation validation();
+
+    interface Validation {
+        /** How often every enabled project's CMK is checked against KMS (KeyHealthChecks). */
+        @WithDefault("15m")
+        Duration interval();
+    }
+
     interface EmbeddedDb {
         /** Set by the service itself when it started the embedded MariaDB; not for users to set. */
         @WithDefault("false")

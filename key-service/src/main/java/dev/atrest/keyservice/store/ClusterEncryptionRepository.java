@@ -51,4 +51,12 @@ public class ClusterEncryptionRepository implements PanacheRepositoryBase<Cluste
         return find("projectId = ?1 and clusterName > ?2", Sort.by("clusterName"), projectId, afterName)
                 .page(0, limit).list();
     }
+
+    /** When each encrypted cluster's current master key became active. */
+    public List<KeyAge> masterKeyAges() {
+        return getEntityManager().createQuery("select new dev.atrest.keyservice.store.KeyAge(c.projectId,"
+                        + " c.clusterName, c.masterKeyActivatedTime) from ClusterEncryptionEntity c"
+                        + " where c.state = ?1 and c.masterKeyActivatedTime is not null", KeyAge.class)
+                .setParameter(1, ClusterState.ENABLED).getResultList();
+    }
 }

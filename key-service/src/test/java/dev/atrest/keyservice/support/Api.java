@@ -3,6 +3,7 @@ package dev.atrest.keyservice.support;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SnapshotServiceGrpc;
@@ -36,6 +37,10 @@ public final class Api {
 
     public static SnapshotServiceGrpc.SnapshotServiceBlockingStub snapshots() {
         return SnapshotServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public static AlertServiceGrpc.AlertServiceBlockingStub alerts() {
+        return AlertServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public static HealthCheckResponse.ServingStatus health() {

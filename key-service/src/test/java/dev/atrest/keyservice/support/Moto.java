@@ -26,6 +26,7 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
     public static final String ACCOUNT = "123456789012";
     public static final String REGION = "us-east-1";
     private static volatile URI endpoint;
+    private static volatile KmsLink link;
 
     private Process process;
 
@@ -42,24 +43,35 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
             process = builder.start();
             awaitPort(port, Duration.ofSeconds(30));
             endpoint = URI.create("http://127.0.0.1:" + port);
+            link = KmsLink.to(port);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start moto_server: " + e.getMessage(), e);
         }
         // The service's own credentials (used to call STS AssumeRole): moto accepts any.
         System.setProperty("aws.accessKeyId", "AKIAIOSFODNN7EXAMPLE");
         System.setProperty("aws.secretAccessKey", "service-own-credentials-for-moto");
-        return Map.of("atrest.aws.endpoint-override", endpoint.toString());
+        // The service reaches moto through a link that tests can cut (KmsLink says why); set-up does not.
+        return Map.of("atrest.aws.endpoint-override", link.uri().toString());
     }
 
     @Override
     public void stop() {
+        if (link != null) {
+            link.close();
+        }
         if (process != null) {
             process.destroy();
         }
     }
 
+    /** moto itself, for set-up and inspection: never cut. */
     public static URI endpoint() {
         return endpoint;
+    }
+
+    /** The service's way to moto, which a test can cut to make KMS unreachable without losing its keys. */
+    public static KmsLink link() {
+        return link;
     }
 
     /** A KMS client for test set-up (creating and disabling keys), talking to the same moto. */

@@ -1,0 +1,26 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.Alerts;
+import dev.atrest.v1.AlertServiceGrpc;
+import dev.atrest.v1.ListAlertsRequest;
+import dev.atrest.v1.ListAlertsResponse;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** atrest.v1.AlertService: transport only. */
+@GrpcService
+@Blocking
+public class AlertGrpcService extends AlertServiceGrpc.AlertServiceImplBase {
+    private final Alerts alerts;
+
+    public AlertGrpcService(Alerts alerts) {
+        this.alerts = alerts;
+    }
+
+    @Override
+    public void listAlerts(ListAlertsRequest request, StreamObserver<ListAlertsResponse> response) {
+        UnaryCalls.respond(response, () -> AlertMessages.toMessage(alerts.list(request.getProjectId(),
+                request.getOpenOnly(), request.getPageSize(), request.getPageToken())));
+    }
+}
