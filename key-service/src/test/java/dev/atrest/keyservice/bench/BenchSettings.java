@@ -19,6 +19,6 @@ public interface BenchSettings {
     int rounds();
 
     /** How often GetRotationStatus is polled while a rotation runs, in milliseconds. */
-    @WithDefault("20")
+    @WithDefault("200")
     long pollMs();
 }

@@ -121,6 +121,61 @@ final class SeededCluster {
         }
     }
 
+    /**
+     * The baseline that writes what the re-wrap writes: {@code UPDATE database_key SET master_key_version
+     * = ?, wrapped_key = ?, update_time = ? WHERE id = ? AND master_key_version = ?}, so the database pays
+     * the same index and foreign-key upkeep (master_key_version is in both) but nothing is read, decrypted
+     * or encrypted. Two passes: every row to {@code otherVersion} (a stored version, e.g. the one the last
+     * rotation left) with random bytes, then back with its own bytes, so the keys stay usable. Returns the
+     * wall time of each pass in nanoseconds.
+     */
+    List<Long> rawUpdateSameColumns(DataSource dataSource, int batchSize, int currentVersion, int otherVersion)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            List<Row> rows = rows(connection);
+            connection.commit();
+            SecureRandom random = new SecureRandom();
+            List<byte[]> noise = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                byte[] bytes = new byte[row.wrappedKey().length];
+                random.nextBytes(bytes);
+                noise.add(bytes);
+            }
+            List<byte[]> own = rows.stream().map(Row::wrappedKey).toList();
+            return List.of(flip(connection, rows, noise, currentVersion, otherVersion, batchSize),
+                    flip(connection, rows, own, otherVersion, currentVersion, batchSize));
+        }
+    }
+
+    private long flip(Connection connection, List<Row> rows, List<byte[]> bytes, int from, int to, int batchSize)
+            throws SQLException {
+        long start = System.nanoTime();
+        long changed = 0;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE database_key SET master_key_version = ?,"
+                + " wrapped_key = ?, update_time = ? WHERE id = ? AND master_key_version = ?")) {
+            for (int from0 = 0; from0 < rows.size(); from0 += batchSize) {
+                LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+                for (int i = from0; i < Math.min(from0 + batchSize, rows.size()); i++) {
+                    update.setInt(1, to);
+                    update.setBytes(2, bytes.get(i));
+                    update.setObject(3, now);
+                    update.setLong(4, rows.get(i).id());
+                    update.setInt(5, from);
+                    update.addBatch();
+                }
+                for (int updated : update.executeBatch()) {
+                    changed += updated;
+                }
+                connection.commit();
+            }
+        }
+        if (changed != count) {
+            throw new IllegalStateException("the baseline moved " + changed + " rows, not " + count);
+        }
+        return System.nanoTime() - start;
+    }
+
     private List<Row> rows(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT id, wrapped_key FROM database_key WHERE project_id = ? AND cluster_name = ? ORDER BY id")) {
