@@ -106,21 +106,24 @@ class MasterKeyRotation {
 
     private long rewrapAll(String projectId, String clusterName, int version, OpenMasterKeys open) {
         long done = 0;
-        long afterId = 0;
         Instant nextReport = Instant.now(clock).plus(PROGRESS_EVERY);
-        while (true) {
-            RewrapChunk chunk = steps.rewrapChunk(projectId, clusterName, version, afterId, batchSize, open);
-            if (chunk.lastId() == afterId) {
-                return done;
-            }
-            done += chunk.rewrapped();
-            afterId = chunk.lastId();
-            if (Instant.now(clock).isAfter(nextReport)) {
-                LOG.infof("cluster %s/%s: rotation to master key version %d: %d database keys re-wrapped so far",
-                        projectId, clusterName, version, done);
-                nextReport = Instant.now(clock).plus(PROGRESS_EVERY);
+        for (int from : steps.versionsWrappingBefore(projectId, clusterName, version)) {
+            long afterId = 0;
+            while (true) {
+                RewrapChunk chunk = steps.rewrapChunk(projectId, clusterName, from, version, afterId, batchSize, open);
+                if (chunk.lastId() == afterId) {
+                    break;
+                }
+                done += chunk.rewrapped();
+                afterId = chunk.lastId();
+                if (Instant.now(clock).isAfter(nextReport)) {
+                    LOG.infof("cluster %s/%s: rotation to master key version %d: %d database keys re-wrapped so far",
+                            projectId, clusterName, version, done);
+                    nextReport = Instant.now(clock).plus(PROGRESS_EVERY);
+                }
             }
         }
+        return done;
     }
 
     /** Whether a cluster as stored needs a new master-key version at {@code now}. */

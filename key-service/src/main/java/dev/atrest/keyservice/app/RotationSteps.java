@@ -130,14 +130,21 @@ class RotationSteps {
         return true;
     }
 
+    /** The older master-key versions that still wrap live database keys: what a re-wrap must move off. */
+    @Transactional(TxType.REQUIRES_NEW)
+    List<Integer> versionsWrappingBefore(String projectId, String clusterName, int version) {
+        return batches.countByWrappingVersion(projectId, clusterName).keySet().stream()
+                .filter(v -> v < version).sorted().toList();
+    }
+
     /**
-     * Re-wraps up to {@code limit} database keys still wrapped by a version older than {@code toVersion}
-     * (those with an id above {@code afterId}) under it. The keys themselves do not change.
+     * Re-wraps up to {@code limit} database keys wrapped by {@code fromVersion} (those with an id above
+     * {@code afterId}) under {@code toVersion}. The keys themselves do not change.
      */
     @Transactional(TxType.REQUIRES_NEW)
-    RewrapChunk rewrapChunk(String projectId, String clusterName, int toVersion, long afterId, int limit,
-                            OpenMasterKeys open) {
-        List<WrappedDatabaseKey> read = batches.wrappedBefore(projectId, clusterName, toVersion, afterId, limit);
+    RewrapChunk rewrapChunk(String projectId, String clusterName, int fromVersion, int toVersion, long afterId,
+                            int limit, OpenMasterKeys open) {
+        List<WrappedDatabaseKey> read = batches.wrappedBy(projectId, clusterName, fromVersion, afterId, limit);
         if (read.isEmpty()) {
             return new RewrapChunk(0, afterId);
         }

@@ -26,13 +26,17 @@ public class DatabaseKeyBatches {
         this.entityManager = entityManager;
     }
 
-    /** Up to {@code limit} live keys of the cluster wrapped by a version older than {@code version}, by id. */
-    public List<WrappedDatabaseKey> wrappedBefore(String projectId, String clusterName, int version, long afterId,
-                                                  int limit) {
+    /**
+     * Up to {@code limit} live keys of the cluster wrapped by master-key {@code version} with an id above
+     * {@code afterId}, by id. One version at a time, so that the index (project, cluster, version, id)
+     * hands the rows over in id order and each chunk reads only its own rows.
+     */
+    public List<WrappedDatabaseKey> wrappedBy(String projectId, String clusterName, int version, long afterId,
+                                              int limit) {
         return session().doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT id, database_name, version, master_key_version, wrapped_key FROM database_key"
-                            + " WHERE project_id = ? AND cluster_name = ? AND master_key_version < ? AND id > ?"
+                            + " WHERE project_id = ? AND cluster_name = ? AND master_key_version = ? AND id > ?"
                             + " AND state <> 'DESTROYED' ORDER BY id LIMIT ?")) {
                 select.setString(1, projectId);
                 select.setString(2, clusterName);
