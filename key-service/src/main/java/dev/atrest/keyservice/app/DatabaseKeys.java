@@ -8,7 +8,6 @@ import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
-import dev.atrest.keyservice.domain.RootKeyConfig;
 import dev.atrest.keyservice.domain.Violations;
 import dev.atrest.keyservice.store.ClusterEncryptionEntity;
 import dev.atrest.keyservice.store.ClusterEncryptionRepository;
@@ -16,6 +15,7 @@ import dev.atrest.keyservice.store.DatabaseKeyEntity;
 import dev.atrest.keyservice.store.DatabaseKeyRepository;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
+import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -35,20 +35,18 @@ public class DatabaseKeys {
     private final ClusterEncryptionRepository clusters;
     private final MasterKeyRepository masterKeyRows;
     private final DatabaseKeyRepository rows;
-    private final ProjectRows projectRows;
     private final MasterKeys masterKeys;
     private final KeyWrapper wrapper;
     private final SecureRandom random;
     private final Clock clock;
 
     DatabaseKeys(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
-                 MasterKeyRepository masterKeyRows, DatabaseKeyRepository rows, ProjectRows projectRows,
+                 MasterKeyRepository masterKeyRows, DatabaseKeyRepository rows,
                  MasterKeys masterKeys, KeyWrapper wrapper, SecureRandom random, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.rows = rows;
-        this.projectRows = projectRows;
         this.masterKeys = masterKeys;
         this.wrapper = wrapper;
         this.random = random;
@@ -63,22 +61,21 @@ public class DatabaseKeys {
         InputRules.requireId(violations, "cluster_name", clusterName);
         InputRules.requireId(violations, "database_name", databaseName);
         violations.throwIfAny();
-        ClusterEncryptionEntity cluster = clusters.find(projectId, clusterName)
+        Optional<DatabaseKeyEntity> existing = rows.findLatest(projectId, clusterName, databaseName);
+        // A new key goes under the version read with a shared lock: a rotation cannot make another
+        // version current (and later destroy this one) until the new key is stored.
+        ClusterEncryptionEntity cluster = (existing.isPresent()
+                ? clusters.find(projectId, clusterName) : clusters.lockShared(projectId, clusterName))
                 .filter(row -> row.state == ClusterState.ENABLED)
                 .orElseThrow(() -> new PreconditionFailedException(Reason.ENCRYPTION_AT_REST_NOT_ENABLED,
                         "cluster " + clusterName + " is not encrypted", Map.of("cluster_name", clusterName)));
-        Optional<RootKeyConfig> root = projects.findByProjectId(projectId).flatMap(projectRows::rootKeyWithSecret);
-        try {
-            Optional<DatabaseKeyEntity> existing = rows.findLatest(projectId, clusterName, databaseName);
-            MasterKeyEntity masterKey = masterKeyRows.findVersion(projectId, clusterName,
-                    existing.map(row -> row.masterKeyVersion).orElse(cluster.masterKeyVersion)).orElseThrow();
-            try (KeyMaterial kek = masterKeys.open(root.orElseThrow(), masterKey)) {
-                DatabaseKeyEntity row = existing.orElseGet(() -> create(kek, masterKey, databaseName));
-                KeyMaterial key = wrapper.unwrapKey(kek, row.wrappedKey, aad(row));
-                return new ReleasedDatabaseKey(key, row.version, row.masterKeyVersion);
-            }
-        } finally {
-            Secrets.clear(root);
+        ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
+        MasterKeyEntity masterKey = masterKeyRows.findVersion(projectId, clusterName,
+                existing.map(row -> row.masterKeyVersion).orElse(cluster.masterKeyVersion)).orElseThrow();
+        try (KeyMaterial kek = masterKeys.open(project, masterKey)) {
+            DatabaseKeyEntity row = existing.orElseGet(() -> create(kek, masterKey, databaseName));
+            KeyMaterial key = wrapper.unwrapKey(kek, row.wrappedKey, aad(row));
+            return new ReleasedDatabaseKey(key, row.version, row.masterKeyVersion);
         }
     }
 

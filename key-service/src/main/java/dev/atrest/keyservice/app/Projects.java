@@ -6,6 +6,7 @@ import dev.atrest.keyservice.domain.Etags;
 import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.NotFoundException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
+import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.domain.ProjectEncryptionUpdate;
 import dev.atrest.keyservice.domain.RootKeyConfig;
@@ -13,7 +14,7 @@ import dev.atrest.keyservice.domain.Violations;
 import dev.atrest.keyservice.kms.AwsClients;
 import dev.atrest.keyservice.kms.RootKeys;
 import dev.atrest.keyservice.store.ClusterEncryptionRepository;
-import dev.atrest.keyservice.store.MasterKeyEntity;
+import dev.atrest.keyservice.store.CmkChangeRepository;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
@@ -21,7 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -34,19 +35,19 @@ public class Projects {
     private final ProjectEncryptionRepository projects;
     private final ClusterEncryptionRepository clusters;
     private final MasterKeyRepository masterKeyRows;
+    private final CmkChangeRepository cmkChanges;
     private final ProjectRows rows;
-    private final MasterKeys masterKeys;
     private final RootKeys rootKeys;
     private final Clock clock;
 
     Projects(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
-             MasterKeyRepository masterKeyRows, ProjectRows rows, MasterKeys masterKeys, RootKeys rootKeys,
+             MasterKeyRepository masterKeyRows, CmkChangeRepository cmkChanges, ProjectRows rows, RootKeys rootKeys,
              Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
+        this.cmkChanges = cmkChanges;
         this.rows = rows;
-        this.masterKeys = masterKeys;
         this.rootKeys = rootKeys;
         this.clock = clock;
     }
@@ -54,35 +55,43 @@ public class Projects {
     @Transactional
     public ProjectEncryption get(String projectId) {
         requireProjectId("project_id", projectId);
-        return projects.findByProjectId(projectId).map(ProjectRows::toDomain)
+        return projects.findByProjectId(projectId).map(rows::describe)
                 .orElseThrow(() -> notFound(projectId));
     }
 
+    /**
+     * Stores a project's settings. A new root key is validated first; if master keys exist under the old
+     * one, a CMK change is recorded (see {@link CmkChanges}) and the caller finishes it after this commits.
+     */
     @Transactional
     public ProjectEncryption update(ProjectEncryptionUpdate update) {
         update.check(RULES);
         Optional<ProjectEncryptionEntity> existing = projects.lockByProjectId(update.projectId());
         update.checkSecretPresent(secretStoredFor(existing, update));
         existing.ifPresent(row -> Etags.check(update.etag(), row.rowVersion, "project " + update.projectId()));
+        existing.ifPresent(row -> setAlertThreshold(row, update.cmkRotationAlertDays()));
         Optional<RootKeyConfig> requested = update.requestedRootKey();
         if (requested.isEmpty()) {
-            return disable(existing.orElseGet(() -> persistDisabled(update.projectId())));
+            ProjectEncryptionEntity row = existing.orElseGet(() -> persistDisabled(update));
+            disable(row);
+            return rows.describe(row);
         }
         Optional<RootKeyConfig> stored = existing.flatMap(rows::rootKeyWithSecret);
         RootKeyConfig next = keepStoredSecret(stored, requested.get());
         try {
             if (existing.isPresent() && existing.get().enabled && stored.isPresent() && sameSettings(stored.get(), next)) {
-                return ProjectRows.toDomain(existing.get()); // the same request again: nothing to do
+                return rows.describe(existing.get()); // the same request again: nothing new to do
             }
-            ProjectEncryptionEntity row = existing.orElseGet(() -> newRow(update.projectId()));
+            ProjectEncryptionEntity row = existing.orElseGet(() -> newRow(update));
+            boolean keyChanged = stored.isEmpty() || !stored.get().sameKeyAs(next);
+            if (keyChanged && existing.isPresent() && cmkChanges.findByIdOptional(row.projectId).isPresent()) {
+                throw cmkChangeInProgress(row.projectId);
+            }
             EncryptionRules.checkProjectProviderChange(existing.map(ProjectRows::toDomain).orElse(null),
                     next.provider(), clusters.encryptedClusterNames(update.projectId()));
             rootKeys.forConfig(next).validate(update.projectId(), next);
-            boolean keyChanged = stored.isEmpty() || !stored.get().sameKeyAs(next);
-            if (stored.isPresent() && keyChanged) {
-                rewrapMasterKeys(update.projectId(), stored.get(), next);
-            }
-            return enable(row, next, keyChanged);
+            enable(row, next, keyChanged && stored.isPresent());
+            return rows.describe(row);
         } finally {
             Secrets.clear(stored);
         }
@@ -133,16 +142,21 @@ public class Projects {
         return ProjectRows.toDomain(row);
     }
 
-    private ProjectEncryption enable(ProjectEncryptionEntity row, RootKeyConfig root, boolean keyChanged) {
+    private void enable(ProjectEncryptionEntity row, RootKeyConfig root, boolean replacesRootKey) {
         Instant now = Instant.now(clock);
+        boolean keysToMove = replacesRootKey && masterKeyRows.countLiveByProject(row.projectId) > 0;
+        if (keysToMove) {
+            // Remember how to reach the old root key until every master key has moved off it.
+            cmkChanges.persist(rows.startCmkChange(row, now));
+        }
+        if (replacesRootKey) {
+            row.rootKeyGeneration++;
+        }
         rows.store(row, root);
         row.enabled = true;
         recordVerdict(row, null);
-        if (keyChanged) {
-            row.cmkLastChangedTime = now;
-        }
-        if (keyChanged && row.id != null) {
-            row.rootKeyGeneration++;
+        if (!keysToMove && (replacesRootKey || row.cmkLastChangedTime == null)) {
+            row.cmkLastChangedTime = now; // with keys to move, it is set when the last one has moved
         }
         row.updateTime = now;
         if (row.id == null) {
@@ -150,19 +164,20 @@ public class Projects {
         }
         projects.flush();
         LOG.infof("project %s: encryption at rest enabled with %s%s", row.projectId, root.provider(),
-                keyChanged ? " (new root key)" : "");
-        return ProjectRows.toDomain(row);
+                keysToMove ? "; moving its master keys to the new root key" : replacesRootKey ? " (new root key)" : "");
     }
 
-    /** Every master key of the project follows the CMK, in this transaction: all or nothing. */
-    private void rewrapMasterKeys(String projectId, RootKeyConfig from, RootKeyConfig to) {
-        List<MasterKeyEntity> live = masterKeyRows.listLiveByProject(projectId);
-        for (MasterKeyEntity masterKey : live) {
-            masterKeys.rewrap(from, to, masterKey.rootKeyGeneration + 1, masterKey);
+    private void setAlertThreshold(ProjectEncryptionEntity row, int cmkRotationAlertDays) {
+        if (cmkRotationAlertDays != 0 && row.cmkRotationAlertDays != cmkRotationAlertDays) {
+            row.cmkRotationAlertDays = cmkRotationAlertDays;
+            row.updateTime = Instant.now(clock);
         }
-        if (!live.isEmpty()) {
-            LOG.infof("project %s: re-wrapped %d master keys under the new root key", projectId, live.size());
-        }
+    }
+
+    private static PreconditionFailedException cmkChangeInProgress(String projectId) {
+        return new PreconditionFailedException(Reason.CMK_CHANGE_IN_PROGRESS, "project " + projectId
+                + " is still moving its master keys to the CMK set by an earlier update; send that update again"
+                + " to finish it, then change the CMK", Map.of("project_id", projectId));
     }
 
     private void recordVerdict(ProjectEncryptionEntity row, String error) {
@@ -171,17 +186,20 @@ public class Projects {
         row.lastValidatedTime = Instant.now(clock);
     }
 
-    private ProjectEncryptionEntity persistDisabled(String projectId) {
-        ProjectEncryptionEntity row = newRow(projectId);
+    private ProjectEncryptionEntity persistDisabled(ProjectEncryptionUpdate update) {
+        ProjectEncryptionEntity row = newRow(update);
         row.updateTime = row.createTime;
         projects.persist(row);
         return row;
     }
 
-    private ProjectEncryptionEntity newRow(String projectId) {
+    private ProjectEncryptionEntity newRow(ProjectEncryptionUpdate update) {
         ProjectEncryptionEntity row = new ProjectEncryptionEntity();
-        row.projectId = projectId;
+        row.projectId = update.projectId();
         row.createTime = Instant.now(clock);
+        if (update.cmkRotationAlertDays() != 0) {
+            row.cmkRotationAlertDays = update.cmkRotationAlertDays();
+        }
         return row;
     }
 

@@ -21,6 +21,8 @@ public interface AtrestConfig {
 
     Seal seal();
 
+    Rotation rotation();
+
     EmbeddedDb embeddedDb();
 
     interface EmbeddedDb {
@@ -33,6 +35,24 @@ public interface AtrestConfig {
         /** The LOCAL provider keeps root keys in files: development only, so it is off unless asked for. */
         @WithDefault("false")
         boolean enabled();
+    }
+
+    interface Rotation {
+        /**
+         * How often the service looks for master keys older than their cluster's period, and for
+         * rotations a crash or an outage left unfinished. Due-ness is read from the database, so a
+         * longer interval only delays a rotation, it never skips one.
+         */
+        @WithDefault("10m")
+        Duration checkInterval();
+
+        /** The first check after start-up: soon, so that a rotation a restart interrupted resumes. */
+        @WithDefault("15s")
+        Duration firstCheckDelay();
+
+        /** Database keys re-wrapped per transaction. */
+        @WithDefault("1000")
+        int batchSize();
     }
 
     interface Aws {

@@ -44,10 +44,15 @@ public record AwsKmsSettings(
 
     /** Same key, same way in, same secret: an update that changes nothing. */
     public boolean sameAs(AwsKmsSettings other) {
+        return sameKeyAs(other) && sameAccessAs(other);
+    }
+
+    /** Same region reached with the same credentials (whatever the key): one client can use both keys. */
+    public boolean sameAccessAs(AwsKmsSettings other) {
         boolean sameSecret = secretAccessKey == null
                 ? other.secretAccessKey == null
                 : secretAccessKey.sameAs(other.secretAccessKey);
-        return sameKeyAs(other)
+        return region.equals(other.region)
                 && Objects.equals(roleArn, other.roleArn)
                 && Objects.equals(externalId, other.externalId)
                 && Objects.equals(accessKeyId, other.accessKeyId)

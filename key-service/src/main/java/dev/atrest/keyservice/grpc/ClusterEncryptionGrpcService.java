@@ -2,13 +2,17 @@ package dev.atrest.keyservice.grpc;
 
 import dev.atrest.keyservice.app.ClusterPage;
 import dev.atrest.keyservice.app.Clusters;
+import dev.atrest.keyservice.app.Rotations;
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.GetClusterEncryptionRequest;
+import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.ListClusterEncryptionsRequest;
 import dev.atrest.v1.ListClusterEncryptionsResponse;
 import dev.atrest.v1.ListClusterKeysRequest;
 import dev.atrest.v1.ListClusterKeysResponse;
+import dev.atrest.v1.RotateMasterKeyRequest;
+import dev.atrest.v1.RotationStatus;
 import dev.atrest.v1.SetClusterEncryptionRequest;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -19,9 +23,11 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class ClusterEncryptionGrpcService extends ClusterEncryptionServiceGrpc.ClusterEncryptionServiceImplBase {
     private final Clusters clusters;
+    private final Rotations rotations;
 
-    public ClusterEncryptionGrpcService(Clusters clusters) {
+    public ClusterEncryptionGrpcService(Clusters clusters, Rotations rotations) {
         this.clusters = clusters;
+        this.rotations = rotations;
     }
 
     @Override
@@ -53,5 +59,17 @@ public class ClusterEncryptionGrpcService extends ClusterEncryptionServiceGrpc.C
     public void listClusterKeys(ListClusterKeysRequest request, StreamObserver<ListClusterKeysResponse> response) {
         UnaryCalls.respond(response, () ->
                 ClusterMessages.toMessage(clusters.keys(request.getProjectId(), request.getClusterName())));
+    }
+
+    @Override
+    public void rotateMasterKey(RotateMasterKeyRequest request, StreamObserver<RotationStatus> response) {
+        UnaryCalls.respond(response, () ->
+                ClusterMessages.toMessage(rotations.rotateNow(request.getProjectId(), request.getClusterName())));
+    }
+
+    @Override
+    public void getRotationStatus(GetRotationStatusRequest request, StreamObserver<RotationStatus> response) {
+        UnaryCalls.respond(response, () ->
+                ClusterMessages.toMessage(rotations.status(request.getProjectId(), request.getClusterName())));
     }
 }

@@ -4,6 +4,7 @@ import dev.atrest.keyservice.domain.ClusterEncryption;
 import dev.atrest.keyservice.domain.ClusterKeys;
 import dev.atrest.keyservice.domain.DatabaseKeyInfo;
 import dev.atrest.keyservice.domain.MasterKeyVersion;
+import dev.atrest.keyservice.domain.RotationStatus;
 import dev.atrest.v1.ClusterEncryptionState;
 import dev.atrest.v1.DatabaseKeyInfo.Builder;
 import dev.atrest.v1.KeyState;
@@ -28,6 +29,22 @@ final class ClusterMessages {
         Timestamps.set(cluster.updateTime(), message::setUpdateTime);
         Timestamps.set(cluster.lastRotationTime(), message::setLastRotationTime);
         Timestamps.set(cluster.nextRotationTime(), message::setNextRotationTime);
+        return message.build();
+    }
+
+    static dev.atrest.v1.RotationStatus toMessage(RotationStatus status) {
+        var message = dev.atrest.v1.RotationStatus.newBuilder()
+                .setProjectId(status.projectId())
+                .setClusterName(status.clusterName())
+                .setInProgress(status.inProgress())
+                .setMasterKeyVersion(status.masterKeyVersion())
+                .setRewrappedKeys(status.rewrappedKeys())
+                .setTotalKeys(status.totalKeys())
+                .setRotationPeriodDays(status.policy().periodDays())
+                .setLastError(status.lastError() == null ? "" : status.lastError());
+        Timestamps.set(status.startedTime(), message::setStartedTime);
+        Timestamps.set(status.lastRotationTime(), message::setLastRotationTime);
+        Timestamps.set(status.nextRotationTime(), message::setNextRotationTime);
         return message.build();
     }
 

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.grpc;
 
+import dev.atrest.keyservice.app.ProjectUpdates;
 import dev.atrest.keyservice.app.Projects;
 import dev.atrest.v1.DisableProjectEncryptionRequest;
 import dev.atrest.v1.GetProjectEncryptionRequest;
@@ -16,9 +17,11 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class ProjectEncryptionGrpcService extends ProjectEncryptionServiceGrpc.ProjectEncryptionServiceImplBase {
     private final Projects projects;
+    private final ProjectUpdates updates;
 
-    public ProjectEncryptionGrpcService(Projects projects) {
+    public ProjectEncryptionGrpcService(Projects projects, ProjectUpdates updates) {
         this.projects = projects;
+        this.updates = updates;
     }
 
     @Override
@@ -28,7 +31,7 @@ public class ProjectEncryptionGrpcService extends ProjectEncryptionServiceGrpc.P
 
     @Override
     public void updateProjectEncryption(UpdateProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
-        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(projects.update(ProjectMessages.toUpdate(request))));
+        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(updates.apply(ProjectMessages.toUpdate(request))));
     }
 
     @Override

@@ -93,6 +93,27 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
         }
     }
 
+    /**
+     * KMS ReEncrypt when one set of credentials reaches both CMKs in one region: the master key never
+     * leaves KMS in plaintext. Otherwise (another region, other credentials, or LOCAL) Decrypt + Encrypt.
+     */
+    @Override
+    public WrappedMasterKey reEncryptMasterKey(RootKeyConfig from, WrappedMasterKey wrapped, RootKeyConfig to,
+                                               RootKeyProvider target, Map<String, String> context) {
+        if (!(from instanceof AwsKmsSettings source && to instanceof AwsKmsSettings destination)
+                || !source.sameAccessAs(destination)) {
+            return RootKeyProvider.super.reEncryptMasterKey(from, wrapped, to, target, context);
+        }
+        return call(destination, "re-encrypt a master key under the new customer master key", kms -> {
+            var response = kms.reEncrypt(r -> r.ciphertextBlob(SdkBytes.fromByteArray(wrapped.ciphertext()))
+                    .sourceKeyId(wrapped.wrappingKeyId())
+                    .sourceEncryptionContext(context)
+                    .destinationKeyId(destination.customerMasterKeyId())
+                    .destinationEncryptionContext(context));
+            return new WrappedMasterKey(response.keyId(), response.ciphertextBlob().asByteArray());
+        });
+    }
+
     private static void requireUsable(KeyMetadata key) {
         if (key.keyState() != KeyState.ENABLED) {
             throw KmsErrors.invalid("the key is " + key.keyStateAsString() + ", not Enabled");

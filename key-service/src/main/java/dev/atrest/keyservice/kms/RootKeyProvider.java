@@ -27,4 +27,16 @@ public interface RootKeyProvider {
     KeyMaterial decryptMasterKey(RootKeyConfig config, WrappedMasterKey wrapped, Map<String, String> context);
 
     WrappedMasterKey encryptMasterKey(RootKeyConfig config, KeyMaterial masterKey, Map<String, String> context);
+
+    /**
+     * Moves a master key this provider wrapped under {@code from} to root key {@code to} of provider
+     * {@code target}, with the same context. By default it is unwrapped here and wrapped there; a
+     * provider that can move it without the plaintext leaving the key store overrides this.
+     */
+    default WrappedMasterKey reEncryptMasterKey(RootKeyConfig from, WrappedMasterKey wrapped, RootKeyConfig to,
+                                                RootKeyProvider target, Map<String, String> context) {
+        try (KeyMaterial plaintext = decryptMasterKey(from, wrapped, context)) {
+            return target.encryptMasterKey(to, plaintext, context);
+        }
+    }
 }

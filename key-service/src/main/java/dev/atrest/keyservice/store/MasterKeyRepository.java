@@ -4,6 +4,7 @@ import dev.atrest.keyservice.domain.KeyState;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,9 +20,18 @@ public class MasterKeyRepository implements PanacheRepositoryBase<MasterKeyEntit
                 .firstResultOptional();
     }
 
-    /** Every master key of the project that still has material: these must follow a CMK change. */
-    public List<MasterKeyEntity> listLiveByProject(String projectId) {
-        return find("projectId = ?1 and state <> ?2", Sort.by("clusterName").and("version"),
-                projectId, KeyState.DESTROYED).list();
+    /** The project's master keys that still have material and are wrapped by an older root-key generation. */
+    public List<MasterKeyEntity> listLiveBeforeGeneration(String projectId, int generation) {
+        return find("projectId = ?1 and state <> ?2 and rootKeyGeneration < ?3",
+                Sort.by("clusterName").and("version"), projectId, KeyState.DESTROYED, generation).list();
+    }
+
+    /** How many of the project's master keys still have material. */
+    public long countLiveByProject(String projectId) {
+        return count("projectId = ?1 and state <> ?2", projectId, KeyState.DESTROYED);
+    }
+
+    public Optional<MasterKeyEntity> lockById(long id) {
+        return find("id", id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 }

@@ -142,6 +142,7 @@ class AwsKmsFaultTest {
                 };
             }
             public EmbeddedDb embeddedDb() { return () -> false; }
+            public Rotation rotation() { throw new UnsupportedOperationException("the KMS provider needs no rotation settings"); }
         };
     }
 }

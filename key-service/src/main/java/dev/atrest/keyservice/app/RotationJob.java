@@ -1,0 +1,68 @@
+package dev.atrest.keyservice.app;
+
+import dev.atrest.keyservice.app.MasterKeyRotation.Due;
+import dev.atrest.keyservice.store.JobLock;
+import dev.atrest.keyservice.store.JobLocks;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The periodic rotation check: rotates every encrypted cluster whose master key is older than its period
+ * and finishes every rotation left unfinished (by a crash, a restart or a KMS outage). Whether a cluster
+ * is due is read from the database each time, never remembered, so rotation keeps happening across
+ * restarts; a cluster whose lock another replica holds is skipped, so each rotates once.
+ */
+@ApplicationScoped
+public class RotationJob {
+    private static final Logger LOG = Logger.getLogger(RotationJob.class);
+
+    private final MasterKeyRotation rotation;
+    private final RotationSteps steps;
+    private final JobLocks locks;
+
+    RotationJob(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks) {
+        this.rotation = rotation;
+        this.steps = steps;
+        this.locks = locks;
+    }
+
+    @Scheduled(identity = "rotation-check", every = "${atrest.rotation.check-interval}",
+            delayed = "${atrest.rotation.first-check-delay}", concurrentExecution = ConcurrentExecution.SKIP)
+    void scheduled() {
+        runOnce();
+    }
+
+    /** One check over every cluster; returns how many this run rotated or finished. */
+    public int runOnce() {
+        int handled = 0;
+        for (RotationSteps.ClusterRef cluster : steps.candidates()) {
+            handled += checkCluster(cluster.projectId(), cluster.clusterName()) ? 1 : 0;
+        }
+        return handled;
+    }
+
+    /**
+     * Rotates one cluster if it is due and finishes its unfinished rotation; false when there was nothing
+     * to do or another run holds it. One cluster's failure never stops the check of the others.
+     */
+    public boolean checkCluster(String projectId, String clusterName) {
+        Optional<JobLock> lock = locks.tryLock(MasterKeyRotation.lockName(projectId, clusterName));
+        if (lock.isEmpty()) {
+            return false;
+        }
+        try (JobLock held = lock.get()) {
+            boolean created = rotation.startIfDue(projectId, clusterName, Due.BY_POLICY);
+            boolean finished = rotation.rewrapAndFinish(projectId, clusterName);
+            return created || finished;
+        } catch (RuntimeException e) {
+            LOG.warnf("cluster %s/%s: rotation check failed, will retry at the next check: %s",
+                    projectId, clusterName, e.getMessage());
+            steps.recordError(projectId, clusterName, e.getMessage());
+            return false;
+        }
+    }
+
+}

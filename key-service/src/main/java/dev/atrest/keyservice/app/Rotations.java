@@ -1,0 +1,93 @@
+package dev.atrest.keyservice.app;
+
+import dev.atrest.keyservice.app.MasterKeyRotation.Due;
+import dev.atrest.keyservice.domain.ClusterEncryption;
+import dev.atrest.keyservice.domain.PreconditionFailedException;
+import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
+import dev.atrest.keyservice.domain.RotationStatus;
+import dev.atrest.keyservice.store.JobLock;
+import dev.atrest.keyservice.store.JobLocks;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Master-key rotation on demand (RotateMasterKey) and its status. The new version is created before the
+ * call returns; the re-wrap continues in the background under the cluster's rotation lock.
+ */
+@ApplicationScoped
+public class Rotations {
+    private static final Logger LOG = Logger.getLogger(Rotations.class);
+
+    private final MasterKeyRotation rotation;
+    private final RotationSteps steps;
+    private final JobLocks locks;
+    private final ExecutorService background = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "atrest-rotation");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    Rotations(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks) {
+        this.rotation = rotation;
+        this.steps = steps;
+        this.locks = locks;
+    }
+
+    /**
+     * Rotates now, whatever the key's age. A rotation already under way (here or on another replica) is
+     * not restarted: its status is returned.
+     */
+    public RotationStatus rotateNow(String projectId, String clusterName) {
+        Clusters.requireNames(projectId, clusterName);
+        requireEncrypted(projectId, clusterName);
+        Optional<JobLock> lock = locks.tryLock(MasterKeyRotation.lockName(projectId, clusterName));
+        if (lock.isEmpty()) {
+            return status(projectId, clusterName);
+        }
+        try {
+            if (!status(projectId, clusterName).inProgress()) {
+                rotation.startIfDue(projectId, clusterName, Due.ALWAYS);
+            }
+            background.execute(() -> rewrapInBackground(projectId, clusterName, lock.get()));
+        } catch (RuntimeException e) {
+            lock.get().close();
+            throw e;
+        }
+        return status(projectId, clusterName);
+    }
+
+    public RotationStatus status(String projectId, String clusterName) {
+        Clusters.requireNames(projectId, clusterName);
+        return steps.status(projectId, clusterName);
+    }
+
+    private void rewrapInBackground(String projectId, String clusterName, JobLock lock) {
+        try (lock) {
+            rotation.rewrapAndFinish(projectId, clusterName);
+        } catch (RuntimeException e) {
+            // Nothing is lost: the keys not yet moved still unwrap under the retired version, and the
+            // rotation check picks the rotation up again.
+            LOG.warnf("cluster %s/%s: rotation interrupted: %s", projectId, clusterName, e.getMessage());
+            steps.recordError(projectId, clusterName, e.getMessage());
+        }
+    }
+
+    private void requireEncrypted(String projectId, String clusterName) {
+        if (!steps.cluster(projectId, clusterName).map(ClusterEncryption::encrypted).orElse(false)) {
+            throw new PreconditionFailedException(Reason.ENCRYPTION_AT_REST_NOT_ENABLED,
+                    "cluster " + clusterName + " is not encrypted: there is no master key to rotate",
+                    Map.of("cluster_name", clusterName));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        // A re-wrap cut short here is resumed by the next rotation check, on this replica or another.
+        background.shutdownNow();
+    }
+}
