@@ -16,6 +16,9 @@ provider "atrest" {
 resource "atrest_project_encryption" "payments" {
   project_id = var.project_id
 
+  # Open a CMK_ROTATION_OVERDUE alert when the CMK has not changed for 180 days (the default is 365).
+  cmk_rotation_alert_days = 180
+
   aws_kms_config {
     enabled                = true
     customer_master_key_id = var.cmk_arn
@@ -31,6 +34,9 @@ resource "atrest_cluster_encryption" "clusters" {
   project_id                  = atrest_project_encryption.payments.project_id
   cluster_name                = each.key
   encryption_at_rest_provider = "AWS"
+
+  # Rotate each cluster's master key monthly (the default is every 90 days).
+  rotation_period_days = 30
 }
 
 data "atrest_project_encryption" "payments" {

@@ -15,6 +15,9 @@ provider "atrest" {}
 resource "atrest_project_encryption" "demo" {
   project_id = var.project_id
 
+  # An alert (see data.atrest_alerts) opens when the root key has not changed for this many days.
+  cmk_rotation_alert_days = var.cmk_rotation_alert_days
+
   local_key_config {
     enabled = true
     # Naming another local key is the LOCAL equivalent of changing the CMK: an in-place update.
@@ -28,6 +31,10 @@ resource "atrest_cluster_encryption" "orders" {
   project_id                  = atrest_project_encryption.demo.project_id
   cluster_name                = "orders"
   encryption_at_rest_provider = "LOCAL"
+
+  # The service rotates the cluster's master key this often; a rotation it makes on its own changes
+  # master_key_version and the rotation times in state without showing up as a plan diff.
+  rotation_period_days = var.rotation_period_days
 }
 
 data "atrest_cluster_keys" "orders" {

@@ -9,3 +9,15 @@ variable "local_key_id" {
   type        = string
   default     = "default"
 }
+
+variable "cmk_rotation_alert_days" {
+  description = "Days without a root-key change after which the service opens a CMK_ROTATION_OVERDUE alert (at least 1)."
+  type        = number
+  default     = 365
+}
+
+variable "rotation_period_days" {
+  description = "How often the service rotates the cluster's master key, in days (at least 1)."
+  type        = number
+  default     = 90
+}

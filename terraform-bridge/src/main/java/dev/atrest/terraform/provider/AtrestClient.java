@@ -1,5 +1,6 @@
 package dev.atrest.terraform.provider;
 
+import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import io.grpc.CallOptions;
@@ -67,6 +68,10 @@ public final class AtrestClient implements AutoCloseable {
     public ClusterEncryptionServiceGrpc.ClusterEncryptionServiceBlockingStub clusters() {
         return ClusterEncryptionServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public AlertServiceGrpc.AlertServiceBlockingStub alerts() {
+        return AlertServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     public String endpoint() {

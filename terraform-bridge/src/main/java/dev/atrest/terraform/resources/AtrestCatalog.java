@@ -12,6 +12,7 @@ public final class AtrestCatalog {
     public static Catalog create() {
         return new Catalog(
                 List.of(new ProjectEncryptionResource(), new ClusterEncryptionResource()),
-                List.of(new ProjectEncryptionDataSource(), new ClusterEncryptionDataSource(), new ClusterKeysDataSource()));
+                List.of(new ProjectEncryptionDataSource(), new ClusterEncryptionDataSource(), new ClusterKeysDataSource(),
+                        new AlertsDataSource()));
     }
 }

@@ -10,12 +10,13 @@ import dev.atrest.terraform.provider.ServiceErrors;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
+import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.GetClusterEncryptionRequest;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Map;
 
-/** {@code data.atrest_cluster_encryption}: a cluster's provider, state and master-key version. */
+/** {@code data.atrest_cluster_encryption}: a cluster's provider, state, master-key version and rotation. */
 public final class ClusterEncryptionDataSource implements DataSource {
 
     static final Block SCHEMA = Block.of("Reads a cluster's encryption at rest. A cluster never configured reads "
@@ -25,7 +26,13 @@ public final class ClusterEncryptionDataSource implements DataSource {
             computed("id", CtyType.STRING, "`PROJECT/CLUSTER`."),
             computed("encryption_at_rest_provider", CtyType.STRING, "`AWS`, `LOCAL` or `NONE`."),
             computed("state", CtyType.STRING, "`ENABLED` or `DISABLED`."),
-            computed("master_key_version", CtyType.NUMBER, "The master-key version that wraps new database keys.")));
+            computed("master_key_version", CtyType.NUMBER, "The master-key version that wraps new database keys."),
+            computed(ClusterEncryptionMapping.ROTATION_PERIOD, CtyType.NUMBER, "How often the master key rotates, in days."),
+            computed("last_rotation_time", CtyType.STRING, "When the last rotation finished (RFC 3339); null if none has."),
+            computed("next_rotation_time", CtyType.STRING,
+                    "When the current master key becomes due for rotation (RFC 3339); null while not encrypted."),
+            computed("rotation_in_progress", CtyType.BOOL,
+                    "Whether database keys are being re-wrapped under a new master key right now.")));
 
     @Override
     public String typeName() {
@@ -45,10 +52,13 @@ public final class ClusterEncryptionDataSource implements DataSource {
     @Override
     public Map<String, Object> read(Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
         try {
-            return ClusterEncryptionMapping.toState(client.clusters().getClusterEncryption(
-                    GetClusterEncryptionRequest.newBuilder()
-                            .setProjectId(Values.string(config, "project_id"))
-                            .setClusterName(Values.string(config, "cluster_name")).build()));
+            ClusterEncryption stored = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
+                    .setProjectId(Values.string(config, "project_id"))
+                    .setClusterName(Values.string(config, "cluster_name")).build());
+            Map<String, Object> state = ClusterEncryptionMapping.toState(stored);
+            // Not on the resource: it flips in the background, and a resource attribute would only be noise in plans.
+            state.put("rotation_in_progress", stored.getRotationInProgress());
+            return state;
         } catch (StatusRuntimeException e) {
             ServiceErrors.report("read encryption of cluster " + config.get("project_id") + "/"
                     + config.get("cluster_name"), e, ClusterEncryptionMapping.ERRORS, client.endpoint(), diagnostics);

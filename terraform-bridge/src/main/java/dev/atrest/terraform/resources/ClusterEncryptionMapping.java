@@ -15,11 +15,13 @@ final class ClusterEncryptionMapping {
     /** The provider values Terraform configurations may name; the enum's own words (see common.proto). */
     static final List<String> PROVIDERS = List.of("AWS", "LOCAL", "NONE");
 
+    static final String ROTATION_PERIOD = "rotation_period_days";
+
     static final ServiceErrors.AttributeMapping ERRORS = new ServiceErrors.AttributeMapping() {
         @Override
         public String forField(String field) {
             String name = field.substring(field.lastIndexOf('.') + 1);
-            return List.of("project_id", "cluster_name", "encryption_at_rest_provider").contains(name) ? name : null;
+            return List.of("project_id", "cluster_name", "encryption_at_rest_provider", ROTATION_PERIOD).contains(name) ? name : null;
         }
 
         @Override
@@ -51,6 +53,12 @@ final class ClusterEncryptionMapping {
         state.put("encryption_at_rest_provider", providerName(service.getEncryptionAtRestProvider()));
         state.put("state", stateName(service.getState()));
         state.put("master_key_version", BigDecimal.valueOf(service.getMasterKeyVersion()));
+        // 0 only from a key service that predates the field: unknown to it, so null rather than a value no
+        // configuration could ask for.
+        int period = service.getRotationPeriodDays();
+        state.put(ROTATION_PERIOD, period == 0 ? null : BigDecimal.valueOf(period));
+        state.put("last_rotation_time", ServiceText.time(service.getLastRotationTime()));
+        state.put("next_rotation_time", ServiceText.time(service.getNextRotationTime()));
         return state;
     }
 

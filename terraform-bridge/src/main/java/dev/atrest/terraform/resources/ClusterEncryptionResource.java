@@ -1,6 +1,7 @@
 package dev.atrest.terraform.resources;
 
 import static dev.atrest.terraform.wire.Attribute.computed;
+import static dev.atrest.terraform.wire.Attribute.optionalComputed;
 import static dev.atrest.terraform.wire.Attribute.required;
 
 import dev.atrest.terraform.provider.AtrestClient;
@@ -32,9 +33,24 @@ public final class ClusterEncryptionResource implements ManagedResource {
                     + "enabled provider), or `NONE`. Changing an encrypted cluster's provider needs `NONE` first."),
             computed("state", CtyType.STRING, "`ENABLED` or `DISABLED`."),
             computed("master_key_version", CtyType.NUMBER,
-                    "The master-key version that wraps new database keys; 0 before the first.")));
+                    "The master-key version that wraps new database keys; 0 before the first."),
+            optionalComputed(ClusterEncryptionMapping.ROTATION_PERIOD, CtyType.NUMBER, "How often the service "
+                    + "rotates the master key, in days: at least 1; the service's default is 90. Changing it "
+                    + "updates in place; removing it from the configuration keeps the stored period."),
+            computed("last_rotation_time", CtyType.STRING,
+                    "When the last master-key rotation finished (RFC 3339); null if the key never rotated."),
+            computed("next_rotation_time", CtyType.STRING,
+                    "When the current master key becomes due for rotation (RFC 3339); null while not encrypted.")));
 
     private static final List<String> IDENTITY = List.of("project_id", "cluster_name");
+
+    /**
+     * What the service alone decides, and may change on its own (a scheduled rotation bumps the version and
+     * both times). Unknown in the plan of any change, so apply records the service's answer rather than a
+     * value the plan guessed; a plan without changes keeps them as refreshed, so a rotation shows no diff.
+     */
+    static final List<String> SERVICE_OWNED = List.of("state", "master_key_version", "last_rotation_time",
+            "next_rotation_time");
 
     @Override
     public String typeName() {
@@ -49,6 +65,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
     @Override
     public void validate(Map<String, Object> config, Diagnostics diagnostics) {
         IdentifierRules.checkCluster(config, diagnostics);
+        DayCountRule.check(config, ClusterEncryptionMapping.ROTATION_PERIOD, diagnostics);
         if (config.get("encryption_at_rest_provider") instanceof String provider
                 && !ClusterEncryptionMapping.PROVIDERS.contains(provider)) {
             diagnostics.attributeError("encryption_at_rest_provider", "unknown encryption_at_rest_provider",
@@ -65,8 +82,10 @@ public final class ClusterEncryptionResource implements ManagedResource {
         boolean identityKnown = planned.get("project_id") instanceof String && planned.get("cluster_name") instanceof String;
         planned.put("id", identityKnown ? ClusterEncryptionMapping.id((String) planned.get("project_id"),
                 (String) planned.get("cluster_name")) : Unknown.VALUE);
-        planned.put("state", Unknown.VALUE);
-        planned.put("master_key_version", Unknown.VALUE);
+        SERVICE_OWNED.forEach(name -> planned.put(name, Unknown.VALUE));
+        if (planned.get(ClusterEncryptionMapping.ROTATION_PERIOD) == null) {
+            planned.put(ClusterEncryptionMapping.ROTATION_PERIOD, Unknown.VALUE); // the service's default, 90
+        }
         List<String> replace = new ArrayList<>();
         for (String name : IDENTITY) {
             if (prior != null && !prior.get(name).equals(proposed.get(name))) {
@@ -81,11 +100,20 @@ public final class ClusterEncryptionResource implements ManagedResource {
             Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
         Map<String, Object> target = planned == null ? prior : planned;
         String provider = planned == null ? "NONE" : Values.string(planned, "encryption_at_rest_provider");
+        if (planned != null) {
+            // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
+            DayCountRule.check(planned, ClusterEncryptionMapping.ROTATION_PERIOD, diagnostics);
+            if (diagnostics.hasErrors()) {
+                return prior;
+            }
+        }
         try {
             SetClusterEncryptionRequest request = SetClusterEncryptionRequest.newBuilder()
                     .setProjectId(Values.string(target, "project_id"))
                     .setClusterName(Values.string(target, "cluster_name"))
-                    .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider)).build();
+                    .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider))
+                    .setRotationPeriodDays(planned == null ? 0
+                            : DayCountRule.toService(planned, ClusterEncryptionMapping.ROTATION_PERIOD)).build();
             ClusterEncryption stored = ConflictRetry.write(() -> client.clusters().setClusterEncryption(request));
             return planned == null ? null
                     : Values.copy(Values.resolveUnknowns(planned, ClusterEncryptionMapping.toState(stored)));

@@ -10,9 +10,11 @@ import dev.atrest.terraform.provider.ServiceErrors;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
+import dev.atrest.v1.CmkChange;
 import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryption;
 import io.grpc.StatusRuntimeException;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ public final class ProjectEncryptionDataSource implements DataSource {
             "customer_master_key_id", CtyType.STRING, "region", CtyType.STRING, "role_arn", CtyType.STRING,
             "external_id", CtyType.STRING, "access_key_id", CtyType.STRING));
     private static final CtyType LOCAL_KEY = CtyType.objectOf(Map.of("enabled", CtyType.BOOL, "key_id", CtyType.STRING));
+    private static final CtyType CMK_CHANGE = CtyType.objectOf(Map.of("master_keys_rewrapped", CtyType.NUMBER,
+            "master_keys_total", CtyType.NUMBER, "started_time", CtyType.STRING, "last_error", CtyType.STRING));
 
     static final Block SCHEMA = Block.of("Reads a project's encryption-at-rest configuration. The secret access "
             + "key is never returned.", List.of(
@@ -35,7 +39,11 @@ public final class ProjectEncryptionDataSource implements DataSource {
             computed("cmk_last_changed_time", CtyType.STRING, "When the root key last changed (RFC 3339)."),
             computed("last_validated_time", CtyType.STRING, "When the root key was last checked (RFC 3339)."),
             computed("aws_kms_config", AWS_KMS, "AWS KMS settings, without the secret access key."),
-            computed("local_key_config", LOCAL_KEY, "LOCAL root-key settings.")));
+            computed("local_key_config", LOCAL_KEY, "LOCAL root-key settings."),
+            computed(ProjectEncryptionSchema.ALERT_DAYS, CtyType.NUMBER,
+                    "Days after the last root-key change at which CMK_ROTATION_OVERDUE opens."),
+            computed("cmk_change", CMK_CHANGE, "A root-key change still re-wrapping master keys: "
+                    + "`master_keys_rewrapped`, `master_keys_total`, `started_time`, `last_error`; null when none is.")));
 
     @Override
     public String typeName() {
@@ -68,12 +76,23 @@ public final class ProjectEncryptionDataSource implements DataSource {
             Map<String, Object> resourceView = ProjectEncryptionMapping.toState(stored, Map.of());
             state.put("aws_kms_config", withoutSecret(resourceView.get(ProjectEncryptionSchema.AWS)));
             state.put("local_key_config", resourceView.get(ProjectEncryptionSchema.LOCAL));
+            state.put(ProjectEncryptionSchema.ALERT_DAYS, resourceView.get(ProjectEncryptionSchema.ALERT_DAYS));
+            state.put("cmk_change", stored.hasCmkChange() ? cmkChange(stored.getCmkChange()) : null);
             return state;
         } catch (StatusRuntimeException e) {
             ServiceErrors.report("read encryption of project " + projectId, e,
                     ProjectEncryptionMapping.errorMapping(null), client.endpoint(), diagnostics);
             return null;
         }
+    }
+
+    private static Map<String, Object> cmkChange(CmkChange change) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("master_keys_rewrapped", BigDecimal.valueOf(change.getMasterKeysRewrapped()));
+        object.put("master_keys_total", BigDecimal.valueOf(change.getMasterKeysTotal()));
+        object.put("started_time", ServiceText.time(change.getStartedTime()));
+        object.put("last_error", ServiceText.orNull(change.getLastError()));
+        return object;
     }
 
     private static Object withoutSecret(Object awsBlock) {

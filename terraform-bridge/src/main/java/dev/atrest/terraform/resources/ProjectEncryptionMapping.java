@@ -1,5 +1,6 @@
 package dev.atrest.terraform.resources;
 
+import static dev.atrest.terraform.resources.ProjectEncryptionSchema.ALERT_DAYS;
 import static dev.atrest.terraform.resources.ProjectEncryptionSchema.AWS;
 import static dev.atrest.terraform.resources.ProjectEncryptionSchema.LOCAL;
 
@@ -8,6 +9,7 @@ import dev.atrest.terraform.wire.Values;
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.LocalKeyConfig;
 import dev.atrest.v1.ProjectEncryption;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,7 +22,8 @@ final class ProjectEncryptionMapping {
     /** The configuration to store, from a planned state (every attribute it sends is known). */
     static ProjectEncryption toService(Map<String, Object> planned) {
         ProjectEncryption.Builder service = ProjectEncryption.newBuilder()
-                .setProjectId(Values.string(planned, "project_id"));
+                .setProjectId(Values.string(planned, "project_id"))
+                .setCmkRotationAlertDays(DayCountRule.toService(planned, ALERT_DAYS));
         Map<String, Object> aws = Values.object(planned.get(AWS));
         if (!aws.isEmpty()) {
             service.setAwsKms(AwsKmsConfig.newBuilder()
@@ -53,6 +56,9 @@ final class ProjectEncryptionMapping {
         state.put("valid", service.getValid());
         state.put("validation_error", ServiceText.orNull(service.getValidationError()));
         state.put("cmk_last_changed_time", ServiceText.time(service.getCmkLastChangedTime()));
+        // 0 only from a key service that predates the field: null rather than a value no configuration could ask for.
+        int alertDays = service.getCmkRotationAlertDays();
+        state.put(ALERT_DAYS, alertDays == 0 ? null : BigDecimal.valueOf(alertDays));
         Map<String, Object> previousAws = Values.object(previous.get(AWS));
         state.put(AWS, service.getAwsKms().getEnabled() || !previousAws.isEmpty() ? aws(service.getAwsKms(), previousAws) : null);
         Map<String, Object> previousLocal = Values.object(previous.get(LOCAL));
@@ -93,7 +99,7 @@ final class ProjectEncryptionMapping {
                 if (path.equals("local_key") || path.startsWith("local_key.")) {
                     return LOCAL + path.substring("local_key".length());
                 }
-                return path.equals("project_id") ? "project_id" : null;
+                return path.equals("project_id") || path.equals(ALERT_DAYS) ? path : null;
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.atrest.terraform.resources;
 
+import static dev.atrest.terraform.resources.ProjectEncryptionSchema.ALERT_DAYS;
 import static dev.atrest.terraform.resources.ProjectEncryptionSchema.LOCAL;
 
 import dev.atrest.terraform.provider.AtrestClient;
@@ -48,6 +49,9 @@ public final class ProjectEncryptionResource implements ManagedResource {
         Object projectId = planned.get("project_id");
         planned.put("id", projectId instanceof String ? projectId : Unknown.VALUE);
         ProjectEncryptionSchema.VOLATILE_COMPUTED.forEach(name -> planned.put(name, Unknown.VALUE));
+        if (planned.get(ALERT_DAYS) == null) {
+            planned.put(ALERT_DAYS, Unknown.VALUE); // the service's default (365), or the value it already stores
+        }
         if (planned.get(LOCAL) instanceof Map<?, ?> && Values.object(planned.get(LOCAL)).get("key_id") == null) {
             Map<String, Object> local = Values.copy(planned.get(LOCAL));
             local.put("key_id", Unknown.VALUE); // the service picks "default"
@@ -62,6 +66,11 @@ public final class ProjectEncryptionResource implements ManagedResource {
             Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
         if (planned == null) {
             return disable(prior, client, diagnostics);
+        }
+        // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
+        DayCountRule.check(planned, ALERT_DAYS, diagnostics);
+        if (diagnostics.hasErrors()) {
+            return prior;
         }
         try {
             UpdateProjectEncryptionRequest request = UpdateProjectEncryptionRequest.newBuilder()

@@ -15,6 +15,7 @@ final class ProjectEncryptionSchema {
     static final String TYPE_NAME = "atrest_project_encryption";
     static final String AWS = "aws_kms_config";
     static final String LOCAL = "local_key_config";
+    static final String ALERT_DAYS = "cmk_rotation_alert_days";
     /** Computed attributes a change of configuration may change: unknown in the plan of any update. */
     static final List<String> VOLATILE_COMPUTED = List.of("valid", "validation_error", "cmk_last_changed_time");
 
@@ -44,7 +45,10 @@ final class ProjectEncryptionSchema {
             required("project_id", CtyType.STRING, "The project. Changing it replaces the resource."),
             computed("valid", CtyType.BOOL, "Whether the service's last check could use the root key."),
             computed("validation_error", CtyType.STRING, "Why the last check failed, in KMS's words."),
-            computed("cmk_last_changed_time", CtyType.STRING, "When the root key last changed (RFC 3339).")),
+            computed("cmk_last_changed_time", CtyType.STRING, "When the root key last changed (RFC 3339)."),
+            optionalComputed(ALERT_DAYS, CtyType.NUMBER, "Days after the last root-key change at which the "
+                    + "service opens a CMK_ROTATION_OVERDUE alert: at least 1; the service's default is 365. "
+                    + "Changing it updates in place; removing it from the configuration keeps the stored value.")),
             List.of(new Block.NestedBlock(AWS, Block.Nesting.SINGLE, AWS_KMS_CONFIG),
                     new Block.NestedBlock(LOCAL, Block.Nesting.SINGLE, LOCAL_KEY_CONFIG)));
 

@@ -22,6 +22,7 @@ final class ProjectEncryptionValidation {
 
     static void validate(Map<String, Object> config, Diagnostics diagnostics) {
         IdentifierRules.check(config, "project_id", "project_id", diagnostics);
+        DayCountRule.check(config, ProjectEncryptionSchema.ALERT_DAYS, diagnostics);
         Map<String, Object> aws = Values.object(config.get(AWS));
         Map<String, Object> local = Values.object(config.get(LOCAL));
         if (!aws.isEmpty()) {

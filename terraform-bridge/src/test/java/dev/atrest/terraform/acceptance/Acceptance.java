@@ -20,7 +20,9 @@ final class Acceptance {
     static final Path REPO = Path.of(System.getProperty("atrest.repo.root", "..")).toAbsolutePath().normalize();
     static final Path TOFU = REPO.resolve(".tools/bin/tofu");
     static final Path MOTO_SERVER = REPO.resolve(".tools/venv/bin/moto_server");
-    static final Path KEY_SERVICE = REPO.resolve("key-service/target/quarkus-app/quarkus-run.jar");
+    /** This checkout's packaged key service; -Datrest.key-service.run-jar runs the ITs against another build. */
+    static final Path KEY_SERVICE = Path.of(System.getProperty("atrest.key-service.run-jar",
+            REPO.resolve("key-service/target/quarkus-app/quarkus-run.jar").toString()));
     static final Path MIRROR = REPO.resolve("terraform-bridge/target/terraform-mirror");
     static final Path EXAMPLES = REPO.resolve("examples/terraform");
 

@@ -11,6 +11,7 @@ import dev.atrest.terraform.provider.AttributePaths;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.wire.Unknown;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +68,71 @@ class ProjectEncryptionResourceTest {
         resource.validate(TerraformValues.of(SCHEMA, "project_id", Unknown.VALUE, "aws_kms_config", aws), diagnostics);
 
         assertThat(diagnostics.asList()).isEmpty();
+    }
+
+    @Test
+    void schema_alertDaysSettableAndComputed() {
+        assertThat(SCHEMA.attribute("cmk_rotation_alert_days").optional()).isTrue();
+        assertThat(SCHEMA.attribute("cmk_rotation_alert_days").computed()).isTrue();
+    }
+
+    @Test
+    void validate_alertDaysZero_errorOnAlertDaysNamingTheRule() {
+        Map<String, Object> config = localConfig("p1", null);
+        config.put("cmk_rotation_alert_days", BigDecimal.ZERO);
+
+        resource.validate(config, diagnostics);
+
+        assertThat(errorPaths()).containsExactly("cmk_rotation_alert_days");
+        assertThat(diagnostics.asList().get(0).getSummary()).isEqualTo("invalid cmk_rotation_alert_days");
+        assertThat(diagnostics.asList().get(0).getDetail())
+                .isEqualTo("cmk_rotation_alert_days must be at least 1 day; got 0");
+    }
+
+    @Test
+    void plan_createWithoutAlertDays_unknownForTheServiceDefault() {
+        Map<String, Object> config = localConfig("p1", null);
+
+        assertThat(resource.plan(null, config, config).planned()).containsEntry("cmk_rotation_alert_days", Unknown.VALUE);
+    }
+
+    @Test
+    void apply_alertDaysUnsetThenSet_defaultThenUpdatedInPlace() {
+        Map<String, Object> state = applied(localConfig("p1", null));
+        Map<String, Object> proposed = new java.util.LinkedHashMap<>(state);
+        proposed.put("cmk_rotation_alert_days", BigDecimal.valueOf(90));
+
+        ManagedResource.Plan plan = resource.plan(state, proposed, proposed);
+        Map<String, Object> updated = resource.apply(state, plan.planned(), proposed, service.client, diagnostics);
+
+        assertThat(state).containsEntry("cmk_rotation_alert_days", BigDecimal.valueOf(365));
+        assertThat(plan.requiresReplace()).isEmpty();
+        assertThat(updated).containsEntry("cmk_rotation_alert_days", BigDecimal.valueOf(90));
+        assertThat(service.projects.get("p1").getCmkRotationAlertDays()).isEqualTo(90);
+        assertThat(resource.read(updated, service.client, diagnostics)).isEqualTo(updated);
+    }
+
+    @Test
+    void apply_alertDaysNegativeOnlyKnownAtApply_errorOnAttributeAndNothingStored() {
+        Map<String, Object> config = localConfig("p1", null);
+        config.put("cmk_rotation_alert_days", Unknown.VALUE);
+        Map<String, Object> planned = resource.plan(null, config, config).planned();
+        planned.put("cmk_rotation_alert_days", BigDecimal.valueOf(-5));
+
+        assertThat(resource.apply(null, planned, config, service.client, diagnostics)).isNull();
+        assertThat(errorPaths()).containsExactly("cmk_rotation_alert_days");
+        assertThat(service.projects).isEmpty();
+    }
+
+    @Test
+    void apply_serviceRejectsAlertDays_diagnosticOnThatAttribute() {
+        Map<String, Object> config = localConfig("p1", null);
+        service.failNext(Code.INVALID_ARGUMENT, "invalid request", FakeKeyService.fieldViolation(
+                "project_encryption.cmk_rotation_alert_days", "must be at least 1 day"));
+
+        resource.apply(null, resource.plan(null, config, config).planned(), config, service.client, diagnostics);
+
+        assertThat(errorPaths()).containsExactly("cmk_rotation_alert_days");
     }
 
     @Test
