@@ -6,7 +6,7 @@ import static dev.atrest.terraform.acceptance.Acceptance.MOTO_SERVER;
 import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
@@ -62,10 +62,10 @@ class AwsKmsExampleIT {
 
     @BeforeAll
     void startPeers() throws Exception {
-        assumeTrue(Files.isExecutable(TOFU), "OpenTofu missing at " + TOFU + ": run scripts/test-peers/install-tofu.sh");
-        assumeTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
+        assertTrue(Files.isExecutable(TOFU), "OpenTofu missing at " + TOFU + ": run scripts/test-peers/install-tofu.sh");
+        assertTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
                 + ": run mvn -pl key-service package");
-        assumeTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
+        assertTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
         workRoot = Acceptance.newWorkRoot();
         moto = MotoServer.start(MOTO_SERVER, workRoot);
         kms = KmsClient.builder()
