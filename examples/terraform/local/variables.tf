@@ -11,13 +11,13 @@ variable "local_key_id" {
 }
 
 variable "cmk_rotation_alert_days" {
-  description = "Days without a root-key change after which the service opens a CMK_ROTATION_OVERDUE alert (at least 1)."
+  description = "Days without a root-key change after which the service opens a CMK_ROTATION_OVERDUE alert (1 to 3650)."
   type        = number
   default     = 365
 }
 
 variable "rotation_period_days" {
-  description = "How often the service rotates the cluster's master key, in days (at least 1)."
+  description = "How often the service rotates the cluster's master key, in days (1 to 3650)."
   type        = number
   default     = 90
 }

@@ -93,9 +93,11 @@ public class Clusters {
         ClusterEncryption current = existing.map(ClusterEncryptionEntity::toDomain)
                 .orElseGet(() -> ClusterEncryption.neverConfigured(projectId, clusterName));
         if (requested == Provider.NONE) {
-            existing.ifPresent(row -> setRotationPeriod(row, rotationPeriodDays));
-            return existing.filter(row -> row.state == ClusterState.ENABLED).map(this::disable)
-                    .or(() -> existing.map(ClusterEncryptionEntity::toDomain)).orElse(current);
+            Optional<ClusterEncryptionEntity> row = existing.isEmpty() && rotationPeriodDays != 0 && project.isPresent()
+                    ? Optional.of(persistDisabled(projectId, clusterName)) : existing;
+            row.ifPresent(r -> setRotationPeriod(r, rotationPeriodDays));
+            return row.filter(r -> r.state == ClusterState.ENABLED).map(this::disable)
+                    .or(() -> row.map(ClusterEncryptionEntity::toDomain)).orElse(current);
         }
         EncryptionRules.checkClusterProviderChange(current, requested);
         if (current.encrypted()) {
@@ -165,6 +167,13 @@ public class Clusters {
         clusters.flush();
         LOG.infof("cluster %s/%s: encryption at rest disabled; its keys are kept", row.projectId, row.clusterName);
         return row.toDomain();
+    }
+
+    /** A cluster set to NONE with a rotation period before it was ever encrypted: the period is kept for later. */
+    private ClusterEncryptionEntity persistDisabled(String projectId, String clusterName) {
+        ClusterEncryptionEntity row = newRow(projectId, clusterName);
+        clusters.persist(row);
+        return row;
     }
 
     private ClusterEncryptionEntity newRow(String projectId, String clusterName) {

@@ -9,25 +9,27 @@ import java.util.Objects;
  * creation time of the active master key and the time now: nothing is scheduled in memory, so rotation
  * keeps happening across restarts, and a due check run twice (or on two replicas) gives the same answer.
  *
- * @param periodDays days of 24 hours (not calendar days), at least {@value #MIN_PERIOD_DAYS}
+ * @param periodDays days of 24 hours (not calendar days), {@value #MIN_PERIOD_DAYS} to {@value #MAX_PERIOD_DAYS}
  */
 public record RotationPolicy(int periodDays) {
     public static final String FIELD = "rotation_period_days";
     public static final int DEFAULT_PERIOD_DAYS = 90;
     public static final int MIN_PERIOD_DAYS = 1;
+    /** Ten years: far beyond any sensible policy, and keeps every computed time inside a protobuf Timestamp. */
+    public static final int MAX_PERIOD_DAYS = 3650;
     public static final RotationPolicy DEFAULT = new RotationPolicy(DEFAULT_PERIOD_DAYS);
 
-    private static final String RULE = "must be at least " + MIN_PERIOD_DAYS + " day";
+    private static final String RULE = "must be between " + MIN_PERIOD_DAYS + " and " + MAX_PERIOD_DAYS + " days";
 
     public RotationPolicy {
-        if (periodDays < MIN_PERIOD_DAYS) {
+        if (periodDays < MIN_PERIOD_DAYS || periodDays > MAX_PERIOD_DAYS) {
             throw InvalidArgumentException.of(FIELD, RULE);
         }
     }
 
     /** Checks a requested period where the request names the field differently (e.g. with a message prefix). */
     public static void check(Violations violations, String field, int periodDays) {
-        if (periodDays < MIN_PERIOD_DAYS) {
+        if (periodDays < MIN_PERIOD_DAYS || periodDays > MAX_PERIOD_DAYS) {
             violations.add(field, RULE);
         }
     }

@@ -69,16 +69,19 @@ class RotationPolicyTest {
     }
 
     @Test
-    void nextRotationTime_largestPeriod_noOverflow() {
-        assertThat(new RotationPolicy(Integer.MAX_VALUE).isDue(CREATED, after(Duration.ofDays(36500)))).isFalse();
+    void nextRotationTime_largestPeriod_dueOnlyAfterTenYears() {
+        RotationPolicy largest = new RotationPolicy(RotationPolicy.MAX_PERIOD_DAYS);
+
+        assertThat(largest.isDue(CREATED, after(Duration.ofDays(3650)))).isFalse();
+        assertThat(largest.isDue(CREATED, after(Duration.ofDays(3651)))).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
-    void constructor_belowOneDay_violationNamesField(int days) {
+    @ValueSource(ints = {0, -1, Integer.MIN_VALUE, 3651, Integer.MAX_VALUE})
+    void constructor_outsideOneToTenYears_violationNamesField(int days) {
         assertThatThrownBy(() -> new RotationPolicy(days))
                 .isInstanceOfSatisfying(InvalidArgumentException.class, e -> assertThat(e.violations())
-                        .containsExactly(new FieldViolation("rotation_period_days", "must be at least 1 day")));
+                        .containsExactly(new FieldViolation("rotation_period_days", "must be between 1 and 3650 days")));
     }
 
     @Test

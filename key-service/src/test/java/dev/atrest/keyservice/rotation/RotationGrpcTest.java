@@ -134,6 +134,32 @@ class RotationGrpcTest {
         assertThat(status(project, "c1").getRotationPeriodDays()).isEqualTo(90);
     }
 
+    @Test
+    void setClusterEncryption_noneWithPeriodBeforeEverEncrypted_periodKeptForLater() {
+        String project = Api.uniqueId("p");
+        Api.projects().updateProjectEncryption(enableLocal(project));
+
+        var stored = Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.NONE)
+                .toBuilder().setRotationPeriodDays(30).build());
+        var enabled = Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.LOCAL));
+
+        assertThat(stored.getRotationPeriodDays()).isEqualTo(30);
+        assertThat(enabled.getRotationPeriodDays()).isEqualTo(30);
+        assertThat(status(project, "c1").getRotationPeriodDays()).isEqualTo(30);
+    }
+
+    @Test
+    void setClusterEncryption_periodOverTenYears_invalidArgumentNamingField() {
+        String project = encryptedProject("c1");
+
+        assertThatThrownBy(() -> Api.clusters().setClusterEncryption(
+                setCluster(project, "c1", EncryptionAtRestProvider.LOCAL).toBuilder().setRotationPeriodDays(3651).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(Api.violatedFields(e)).containsExactly("rotation_period_days");
+                });
+    }
+
     static RotationStatus awaitFinished(String project, String cluster) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         RotationStatus status = status(project, cluster);

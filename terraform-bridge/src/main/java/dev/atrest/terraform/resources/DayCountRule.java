@@ -13,6 +13,8 @@ import java.util.Map;
 final class DayCountRule {
 
     static final int MIN_DAYS = 1;
+    /** The key service's limit too (ten years): beyond it a computed time would leave a protobuf Timestamp. */
+    static final int MAX_DAYS = 3650;
 
     private DayCountRule() {
     }
@@ -42,8 +44,8 @@ final class DayCountRule {
         if (days.compareTo(BigDecimal.valueOf(MIN_DAYS)) < 0) {
             return "at least " + MIN_DAYS + " day";
         }
-        if (days.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            return "at most " + Integer.MAX_VALUE + " days";
+        if (days.compareTo(BigDecimal.valueOf(MAX_DAYS)) > 0) {
+            return "at most " + MAX_DAYS + " days";
         }
         return null;
     }
