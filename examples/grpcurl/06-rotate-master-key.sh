@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rotate a cluster's master key now and follow the re-wrap until it finishes. The new master-key version
 # is active when RotateMasterKey returns; the cluster's database keys are then re-wrapped under it in the
-# background (the keys themselves do not change, so no data is re-encrypted).
+# background (the keys themselves do not change, so no data is re-encrypted). The old version is then
+# destroyed unless a registered snapshot still needs it (SnapshotService).
 # Usage: 06-rotate-master-key.sh PROJECT_ID CLUSTER_NAME
 source "$(dirname "$0")/env.sh"
 project="${1:?usage: $0 PROJECT_ID CLUSTER_NAME}"

@@ -29,7 +29,7 @@ class GrpcurlExamplesTest {
                 .contains("CLUSTER_ENCRYPTION_STATE_ENABLED")
                 .contains("CANNOT_DISABLE_ENCRYPTION_AT_REST", "orders-db", "refused, as it should be")
                 .contains("\"wrapping_key_id\": \"local:default\"")
-                .contains("\"master_key_version\": 2", "\"state\": \"KEY_STATE_RETIRED\"")
+                .contains("\"master_key_version\": 2", "\"state\": \"KEY_STATE_DESTROYED\"")
                 .contains("\"provider\": \"NONE\"");
     }
 
