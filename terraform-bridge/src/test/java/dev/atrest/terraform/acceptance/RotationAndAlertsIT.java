@@ -6,7 +6,6 @@ import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
 import dev.atrest.v1.ClusterEncryption;
@@ -56,10 +55,7 @@ class RotationAndAlertsIT {
 
     @BeforeAll
     void startKeyService() throws Exception {
-        assertTrue(Files.isExecutable(TOFU), "OpenTofu missing at " + TOFU + ": run scripts/test-peers/install-tofu.sh");
-        assertTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
-                + ": run mvn -pl key-service package");
-        assertTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
+        Acceptance.requirePeers();
         workRoot = Acceptance.newWorkRoot();
         keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
         channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();

@@ -5,7 +5,6 @@ import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
 import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.EncryptionAtRestProvider;
@@ -38,10 +37,7 @@ class TofuAcceptanceIT {
 
     @BeforeAll
     void startKeyService() throws Exception {
-        assumeTrue(Files.isExecutable(TOFU), "OpenTofu missing at " + TOFU + ": run scripts/test-peers/install-tofu.sh");
-        assumeTrue(Files.isRegularFile(KEY_SERVICE), "key service not packaged at " + KEY_SERVICE
-                + ": run mvn -pl key-service package");
-        assumeTrue(Files.isDirectory(MIRROR), "provider mirror missing at " + MIRROR + ": run the package phase");
+        Acceptance.requirePeers();
         workRoot = Acceptance.newWorkRoot();
         keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
         channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();
