@@ -77,21 +77,24 @@ class ReplicasIT {
     @Test
     void rotateMasterKey_sameClusterOnBothReplicasAtOnce_oneNewVersion() throws Exception {
         String project = project();
-        List<String> clusters = clusters(project, 5);
+        // Enough keys that the re-wrap outlasts any lag between the two calls: they overlap for sure.
+        List<String> clusters = clusters(project, 5, 3000);
         for (int round = 0; round < 3; round++) {
             for (String cluster : clusters) {
                 CyclicBarrier together = new CyclicBarrier(2);
                 RotateMasterKeyRequest request = RotateMasterKeyRequest.newBuilder().setProjectId(project)
                         .setClusterName(cluster).build();
-                CompletableFuture<?> onA = CompletableFuture.runAsync(() -> {
+                CompletableFuture<RotationStatus> onA = CompletableFuture.supplyAsync(() -> {
                     await(together);
-                    a.clusters().rotateMasterKey(request);
+                    return a.clusters().rotateMasterKey(request);
                 });
-                CompletableFuture<?> onB = CompletableFuture.runAsync(() -> {
+                CompletableFuture<RotationStatus> onB = CompletableFuture.supplyAsync(() -> {
                     await(together);
-                    b.clusters().rotateMasterKey(request);
+                    return b.clusters().rotateMasterKey(request);
                 });
-                CompletableFuture.allOf(onA, onB).join();
+                assertThat(List.of(onA.join().getMasterKeyVersion(), onB.join().getMasterKeyVersion()))
+                        .as("%s round %d: the version each replica answered", cluster, round)
+                        .containsOnly(round + 2);
             }
             awaitVersion(project, clusters, round + 2);
             for (String cluster : clusters) {
@@ -155,10 +158,14 @@ class ReplicasIT {
     }
 
     private static List<String> clusters(String project, int count) throws Exception {
+        return clusters(project, count, KEYS_PER_CLUSTER);
+    }
+
+    private static List<String> clusters(String project, int count, int keys) throws Exception {
         List<String> clusters = IntStream.range(0, count).mapToObj(i -> "c" + i).toList();
         for (String cluster : clusters) {
             b.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
-            stored.seed(project, cluster, KEYS_PER_CLUSTER);
+            stored.seed(project, cluster, keys);
         }
         return clusters;
     }
