@@ -2,6 +2,7 @@ package dev.atrest.keyservice.app;
 
 import dev.atrest.keyservice.app.MasterKeyRotation.Due;
 import dev.atrest.keyservice.domain.ClusterEncryption;
+import dev.atrest.keyservice.domain.ConcurrentModificationException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.domain.RotationStatus;
@@ -9,6 +10,7 @@ import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +24,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Rotations {
     private static final Logger LOG = Logger.getLogger(Rotations.class);
+    /** Longer than a KMS call may take (atrest.aws.api-call-timeout defaults to 10 s): a create step ends within it. */
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(15);
+    private static final Duration LOCK_RETRY = Duration.ofMillis(50);
 
     private final MasterKeyRotation rotation;
     private final RotationSteps steps;
@@ -45,7 +50,7 @@ public class Rotations {
     public RotationStatus rotateNow(String projectId, String clusterName) {
         Clusters.requireNames(projectId, clusterName);
         requireEncrypted(projectId, clusterName);
-        Optional<JobLock> lock = locks.tryLock(MasterKeyRotation.lockName(projectId, clusterName));
+        Optional<JobLock> lock = lockUnlessRotating(projectId, clusterName);
         if (lock.isEmpty()) {
             return status(projectId, clusterName);
         }
@@ -61,9 +66,40 @@ public class Rotations {
         return status(projectId, clusterName);
     }
 
+    /**
+     * The cluster's rotation lock, or empty once a rotation is under way. The lock alone does not say
+     * so: a periodic check holds it while it finds the cluster not due, and a concurrent call holds it
+     * before its new version is stored. Either is waited out, so that the call still rotates or reports
+     * the rotation the other holder started, never neither.
+     */
+    private Optional<JobLock> lockUnlessRotating(String projectId, String clusterName) {
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        while (true) {
+            Optional<JobLock> lock = locks.tryLock(MasterKeyRotation.lockName(projectId, clusterName));
+            if (lock.isPresent() || rotating(projectId, clusterName)) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ConcurrentModificationException("cluster " + clusterName + " is busy with another"
+                        + " rotation step; try again");
+            }
+            try {
+                Thread.sleep(LOCK_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the rotation lock of " + clusterName, e);
+            }
+        }
+    }
+
     public RotationStatus status(String projectId, String clusterName) {
         Clusters.requireNames(projectId, clusterName);
         return steps.status(projectId, clusterName);
+    }
+
+    /** A light read of the cluster row (no key counts), for polling. */
+    private boolean rotating(String projectId, String clusterName) {
+        return steps.cluster(projectId, clusterName).map(ClusterEncryption::rotationInProgress).orElse(false);
     }
 
     private void rewrapInBackground(String projectId, String clusterName, JobLock lock) {

@@ -25,12 +25,18 @@ public class JobLocks {
     /** The lock named {@code name}, or empty when another holder (here or on another replica) has it. */
     public Optional<JobLock> tryLock(String name) {
         try {
-            createIfMissing(name);
             Connection connection = dataSource.getConnection();
             try {
                 connection.setAutoCommit(false);
                 connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                if (lockRow(connection, name)) {
+                // The row is created only when a plain read finds it missing: an INSERT IGNORE meeting
+                // the row would wait for the holder's lock (duplicate checks lock), i.e. for its whole job.
+                boolean held = lockRow(connection, name);
+                if (!held && !exists(connection, name)) {
+                    createIfMissing(name);
+                    held = lockRow(connection, name);
+                }
+                if (held) {
                     return Optional.of(new JobLock(name, connection));
                 }
                 connection.rollback();
@@ -50,6 +56,16 @@ public class JobLocks {
              PreparedStatement insert = connection.prepareStatement("INSERT IGNORE INTO job_lock (name) VALUES (?)")) {
             insert.setString(1, name);
             insert.executeUpdate();
+        }
+    }
+
+    /** A non-locking read: whether the lock's row exists, held or not. */
+    private static boolean exists(Connection connection, String name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM job_lock WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
         }
     }
 

@@ -1,0 +1,136 @@
+package dev.atrest.keyservice.fault;
+
+import static dev.atrest.keyservice.support.Requests.enableLocal;
+import static dev.atrest.keyservice.support.Requests.setCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.atrest.keyservice.support.ItDatabase;
+import dev.atrest.keyservice.support.ServiceProcess;
+import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.v1.EncryptionAtRestProvider;
+import dev.atrest.v1.ProjectEncryption;
+import dev.atrest.v1.RotateMasterKeyRequest;
+import dev.atrest.v1.UpdateProjectEncryptionRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged service killed with SIGKILL at random instants of a CMK change (a LOCAL project moved to
+ * a new root key): right after each kill every master key reads under the root key its row names and
+ * every database key unwraps; after a restart the change is finished, by the periodic check or by
+ * the caller sending the same update again.
+ */
+class CmkChangeCrashIT {
+    /** With the other crash test's, 50 kills per build; -Datrest.fault.trials=N for a longer run. */
+    private static final int DEFAULT_TRIALS = 25;
+    private static final int CLUSTERS = 20;
+    private static final int KEYS_PER_CLUSTER = 20;
+    private static final Duration SETTLE = Duration.ofSeconds(90);
+
+    enum Phase { NOT_STARTED, MOVING, FINISHED }
+
+    @Test
+    void cmkChange_killedAtRandomInstants_everyKeyReadableAndChangeCompletes() throws Exception {
+        FaultRun run = FaultRun.of("CmkChangeCrashIT", DEFAULT_TRIALS);
+        ItDatabase db = ItDatabase.shared();
+        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
+        Rows rows = new Rows(db);
+        String project = "cmk-" + UUID.randomUUID().toString().substring(0, 8);
+        long started = System.nanoTime();
+        Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
+        int resent = 0;
+        try (ServiceProcess service = new ServiceProcess("cmk-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+            service.projects().updateProjectEncryption(enableLocal(project, "k0"));
+            int masterKeys = 0;
+            for (int i = 0; i < CLUSTERS; i++) {
+                String cluster = "c" + i;
+                service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
+                stored.seed(project, cluster, KEYS_PER_CLUSTER);
+                masterKeys += 1 + rotate(service, rows, project, cluster, i % 3); // 1 to 3 versions each
+            }
+            stored.assertSound(project, "as seeded");
+            long changeMillis = timed(() -> service.projects().updateProjectEncryption(enableLocal(project, "k1")));
+            long maxDelay = changeMillis * 6 / 5;
+            System.out.printf("CmkChangeCrashIT: a CMK change of %d master keys takes %d ms; kills fall in [0, %d] ms%n",
+                    masterKeys, changeMillis, maxDelay);
+
+            for (int trial = 0; trial < run.trials; trial++) {
+                Trial result = trial(run, trial, service, stored, rows, project, "k" + (trial + 2), maxDelay);
+                kills.merge(result.phase, 1, Integer::sum);
+                resent += result.resent ? 1 : 0;
+            }
+        }
+        System.out.printf("CmkChangeCrashIT summary: %d trials (seed %d), kills before the change was stored %d,"
+                        + " while master keys moved %d, after it finished %d; finished by the same update sent again"
+                        + " %d, by the periodic check %d; %d s%n",
+                run.trials, run.seed, kills.getOrDefault(Phase.NOT_STARTED, 0), kills.getOrDefault(Phase.MOVING, 0),
+                kills.getOrDefault(Phase.FINISHED, 0), resent, run.trials - resent,
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    private record Trial(Phase phase, boolean resent) {}
+
+    private static Trial trial(FaultRun run, int trial, ServiceProcess service, StoredHierarchy stored, Rows rows,
+                               String project, String newKey, long maxDelay) throws Exception {
+        String name = run.describe(trial) + " to " + newKey;
+        boolean resend = run.random.nextBoolean();
+        long delay = run.delayUpTo(maxDelay);
+        String oldKey = rows.localKeyId(project);
+        Instant lastChanged = rows.cmkLastChanged(project);
+        UpdateProjectEncryptionRequest update = enableLocal(project, newKey);
+
+        ListenableFuture<ProjectEncryption> call = service.projectsAsync().updateProjectEncryption(update);
+        Rows.sleep(delay);
+        service.killHard();
+        Phase phase = oldKey.equals(rows.localKeyId(project)) ? Phase.NOT_STARTED
+                : rows.cmkChangeOpen(project) ? Phase.MOVING : Phase.FINISHED;
+        String how = "killed after " + delay + " ms, " + phase;
+        assertThat(phase == Phase.NOT_STARTED && call.isDone() && !call.isCancelled() && succeeded(call))
+                .as("%s: an acknowledged change was lost", name).isFalse();
+        stored.assertSound(project, name + ": " + how + ", service dead");
+
+        service.start();
+        // An update the service never stored must be sent again whichever way the rest is left to finish.
+        if (resend || phase == Phase.NOT_STARTED) {
+            service.projects().updateProjectEncryption(update);
+        }
+        Rows.await(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
+
+        assertThat(rows.localKeyId(project)).as(name).isEqualTo(newKey);
+        assertThat(rows.masterKeysNotUnder(project, "local:" + newKey)).as("%s: %s", name, how).isEmpty();
+        assertThat(rows.cmkLastChanged(project)).as("%s: cmk_last_changed_time", name).isAfter(lastChanged);
+        stored.assertSound(project, name + ": " + how + ", after restart");
+        return new Trial(phase, resend || phase == Phase.NOT_STARTED);
+    }
+
+    /** Rotates the cluster {@code times} times, each to the end; returns {@code times}. */
+    private static int rotate(ServiceProcess service, Rows rows, String project, String cluster, int times) {
+        for (int i = 0; i < times; i++) {
+            int before = rows.version(project, cluster);
+            service.clusters().rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project)
+                    .setClusterName(cluster).build());
+            Rows.await(cluster + " rotated", SETTLE,
+                    () -> rows.version(project, cluster) > before && !rows.rotating(project, cluster));
+        }
+        return times;
+    }
+
+    private static long timed(Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        return Duration.ofNanos(System.nanoTime() - start).toMillis();
+    }
+
+    private static boolean succeeded(ListenableFuture<ProjectEncryption> call) {
+        try {
+            return call.get() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
