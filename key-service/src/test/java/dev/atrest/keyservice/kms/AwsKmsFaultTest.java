@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.support.ProviderConfig;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -124,26 +124,6 @@ class AwsKmsFaultTest {
     }
 
     static AtrestConfig config(URI endpoint, Path dataDir) {
-        AtrestConfig.Aws aws = new AtrestConfig.Aws() {
-            public Optional<URI> endpointOverride() { return Optional.of(endpoint); }
-            public Duration apiCallTimeout() { return Duration.ofSeconds(4); }
-            public Duration apiCallAttemptTimeout() { return Duration.ofSeconds(1); }
-            public Duration connectTimeout() { return Duration.ofSeconds(1); }
-            public int maxAttempts() { return 3; }
-        };
-        return new AtrestConfig() {
-            public Path dataDir() { return dataDir; }
-            public LocalRoot localRoot() { return () -> false; }
-            public Aws aws() { return aws; }
-            public Seal seal() {
-                return new Seal() {
-                    public Optional<String> key() { return Optional.empty(); }
-                    public Optional<Path> keyFile() { return Optional.empty(); }
-                };
-            }
-            public EmbeddedDb embeddedDb() { return () -> false; }
-            public Rotation rotation() { throw new UnsupportedOperationException("the KMS provider needs no rotation settings"); }
-            public Validation validation() { return () -> Duration.ofMinutes(15); }
-        };
+        return ProviderConfig.aws(endpoint, dataDir, Duration.ofSeconds(4), 3);
     }
 }

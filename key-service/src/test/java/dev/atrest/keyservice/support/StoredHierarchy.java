@@ -1,6 +1,5 @@
 package dev.atrest.keyservice.support;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
 import dev.atrest.keyservice.crypto.Aad;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyWrapper;
@@ -12,14 +11,12 @@ import dev.atrest.keyservice.domain.LocalKeySettings;
 import dev.atrest.keyservice.kms.LocalRootKeyProvider;
 import dev.atrest.keyservice.kms.MasterKeyContext;
 import dev.atrest.keyservice.kms.WrappedMasterKey;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,7 +43,7 @@ public final class StoredHierarchy {
 
     public StoredHierarchy(ItDatabase db, Path dataDir) {
         this.db = db;
-        this.rootKeys = new LocalRootKeyProvider(localConfig(dataDir), wrapper, random);
+        this.rootKeys = new LocalRootKeyProvider(ProviderConfig.local(dataDir), wrapper, random);
     }
 
     /** Stores {@code count} new database keys (db0, db1, ...) under the cluster's current master key. */
@@ -277,31 +274,6 @@ public final class StoredHierarchy {
 
     private static String place(String project, String cluster, String database, int version) {
         return project + "/" + cluster + "/" + database + "/" + version;
-    }
-
-    /** What the test process needs to read LOCAL root keys from the services' data directory. */
-    private static AtrestConfig localConfig(Path dataDir) {
-        return new AtrestConfig() {
-            public Path dataDir() { return dataDir; }
-            public LocalRoot localRoot() { return () -> true; }
-            public Aws aws() {
-                return new Aws() {
-                    public Optional<URI> endpointOverride() { return Optional.empty(); }
-                    public Duration apiCallTimeout() { return Duration.ofSeconds(1); }
-                    public Duration apiCallAttemptTimeout() { return Duration.ofSeconds(1); }
-                    public Duration connectTimeout() { return Duration.ofSeconds(1); }
-                    public int maxAttempts() { return 1; }
-                };
-            }
-            public Seal seal() {
-                return new Seal() {
-                    public Optional<String> key() { return Optional.empty(); }
-                    public Optional<Path> keyFile() { return Optional.empty(); }
-                };
-            }
-            public EmbeddedDb embeddedDb() { return () -> false; }
-            public Rotation rotation() { throw new UnsupportedOperationException("not needed to read root keys"); }
-        };
     }
 
     private record MasterRow(String project, String cluster, int version, KeyState state, String wrappingKeyId,
