@@ -24,10 +24,12 @@ public class CmkChanges {
 
     private final CmkChangeSteps steps;
     private final JobLocks locks;
+    private final KeyMetrics metrics;
 
-    CmkChanges(CmkChangeSteps steps, JobLocks locks) {
+    CmkChanges(CmkChangeSteps steps, JobLocks locks, KeyMetrics metrics) {
         this.steps = steps;
         this.locks = locks;
+        this.metrics = metrics;
     }
 
     /**
@@ -44,6 +46,7 @@ public class CmkChanges {
                 move(projectId, masterKeyId);
             }
             if (steps.finish(projectId)) {
+                metrics.refresh(); // the CMK's age starts again
                 LOG.infof("project %s: every master key is under the new root key; the CMK change is finished",
                         projectId);
             }
