@@ -138,5 +138,11 @@ class MasterKeyRotation {
                 && cluster.rotationPolicy().isDue(cluster.masterKeyActivatedTime(), now);
 
         boolean test(ClusterEncryption cluster, Instant now);
+
+        /** On demand: unless the current version became active at or after {@code asked}. */
+        static Due activatedBefore(Instant asked) {
+            return (cluster, now) -> cluster.masterKeyActivatedTime() == null
+                    || cluster.masterKeyActivatedTime().isBefore(asked);
+        }
     }
 }

@@ -10,7 +10,9 @@ import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -31,16 +33,18 @@ public class Rotations {
     private final MasterKeyRotation rotation;
     private final RotationSteps steps;
     private final JobLocks locks;
+    private final Clock clock;
     private final ExecutorService background = Executors.newFixedThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "atrest-rotation");
         thread.setDaemon(true);
         return thread;
     });
 
-    Rotations(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks) {
+    Rotations(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks, Clock clock) {
         this.rotation = rotation;
         this.steps = steps;
         this.locks = locks;
+        this.clock = clock;
     }
 
     /**
@@ -49,14 +53,17 @@ public class Rotations {
      */
     public RotationStatus rotateNow(String projectId, String clusterName) {
         Clusters.requireNames(projectId, clusterName);
+        Instant asked = Instant.now(clock);
         requireEncrypted(projectId, clusterName);
         Optional<JobLock> lock = lockUnlessRotating(projectId, clusterName);
         if (lock.isEmpty()) {
             return status(projectId, clusterName);
         }
         try {
-            if (!status(projectId, clusterName).inProgress()) {
-                rotation.startIfDue(projectId, clusterName, Due.ALWAYS);
+            if (!rotating(projectId, clusterName)) {
+                // A version made after this call arrived (by a concurrent call, here or on another replica,
+                // that held the lock meanwhile) already answers it: two calls at once rotate once.
+                rotation.startIfDue(projectId, clusterName, Due.activatedBefore(asked));
             }
             background.execute(() -> rewrapInBackground(projectId, clusterName, lock.get()));
         } catch (RuntimeException e) {
