@@ -162,6 +162,7 @@ public class Projects {
         if (cmkRotationAlertDays != 0 && row.cmkRotationAlertDays != cmkRotationAlertDays) {
             row.cmkRotationAlertDays = cmkRotationAlertDays;
             row.updateTime = Instant.now(clock);
+            projects.flush(); // the etag in the response must be the one stored
         }
     }
 
