@@ -83,7 +83,7 @@ class CmkChangeSteps {
         if (change.isEmpty()) {
             return true;
         }
-        if (!masterKeyRows.listLiveBeforeGeneration(projectId, project.rootKeyGeneration).isEmpty()) {
+        if (masterKeyRows.countLiveBeforeGeneration(projectId, project.rootKeyGeneration) > 0) {
             return false;
         }
         changes.delete(change.get());

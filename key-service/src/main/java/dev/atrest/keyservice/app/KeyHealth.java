@@ -65,7 +65,7 @@ public class KeyHealth {
                 "project " + projectId + " has no encryption-at-rest configuration"));
         if (!row.enabled) {
             closeAlertsOfDisabledProject(projectId);
-            return ProjectRows.toDomain(row);
+            return rows.describe(row);
         }
         KmsUnavailableException unreachable = null;
         ValidationOutcome outcome;
@@ -84,7 +84,7 @@ public class KeyHealth {
         if (unreachable != null) {
             throw unreachable;
         }
-        return ProjectRows.toDomain(row);
+        return rows.describe(row);
     }
 
     /**

@@ -25,15 +25,12 @@ class MasterKeyRotation {
 
     private final RotationSteps steps;
     private final MasterKeys masterKeys;
-    private final KeyMetrics metrics;
     private final Clock clock;
     private final int batchSize;
 
-    MasterKeyRotation(RotationSteps steps, MasterKeys masterKeys, KeyMetrics metrics, Clock clock,
-                      AtrestConfig config) {
+    MasterKeyRotation(RotationSteps steps, MasterKeys masterKeys, Clock clock, AtrestConfig config) {
         this.steps = steps;
         this.masterKeys = masterKeys;
-        this.metrics = metrics;
         this.clock = clock;
         this.batchSize = config.rotation().batchSize();
     }
@@ -71,7 +68,6 @@ class MasterKeyRotation {
             boolean stored = steps.activate(projectId, clusterName, from, start.rootKeyGeneration(), root,
                     generated.wrapped());
             if (stored) {
-                metrics.refresh(); // the master key's age starts again
                 LOG.infof("cluster %s/%s: master key version %d is active; version %d is retired (decrypt-only)",
                         projectId, clusterName, from + 1, from);
             }

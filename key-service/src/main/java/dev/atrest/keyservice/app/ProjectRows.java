@@ -32,7 +32,7 @@ class ProjectRows {
     ProjectEncryption describe(ProjectEncryptionEntity row) {
         return toDomain(row, cmkChanges.findByIdOptional(row.projectId).map(change -> {
             int total = (int) masterKeyRows.countLiveByProject(row.projectId);
-            int left = masterKeyRows.listLiveBeforeGeneration(row.projectId, row.rootKeyGeneration).size();
+            int left = (int) masterKeyRows.countLiveBeforeGeneration(row.projectId, row.rootKeyGeneration);
             return new CmkChangeProgress(total - left, total, change.startedTime, change.lastError);
         }));
     }

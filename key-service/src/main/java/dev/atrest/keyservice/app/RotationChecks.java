@@ -21,11 +21,13 @@ public class RotationChecks {
     private final MasterKeyRotation rotation;
     private final RotationSteps steps;
     private final JobLocks locks;
+    private final KeyMetrics metrics;
 
-    RotationChecks(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks) {
+    RotationChecks(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks, KeyMetrics metrics) {
         this.rotation = rotation;
         this.steps = steps;
         this.locks = locks;
+        this.metrics = metrics;
     }
 
     /** One check over every cluster; returns how many this run rotated or finished. */
@@ -33,6 +35,9 @@ public class RotationChecks {
         int handled = 0;
         for (RotationSteps.ClusterRef cluster : steps.candidates()) {
             handled += checkCluster(cluster.projectId(), cluster.clusterName()) ? 1 : 0;
+        }
+        if (handled > 0) {
+            metrics.refresh(); // once per run, not per cluster: master-key ages restarted
         }
         return handled;
     }

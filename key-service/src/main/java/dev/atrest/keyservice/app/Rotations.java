@@ -33,6 +33,7 @@ public class Rotations {
     private final MasterKeyRotation rotation;
     private final RotationSteps steps;
     private final JobLocks locks;
+    private final KeyMetrics metrics;
     private final Clock clock;
     private final ExecutorService background = Executors.newFixedThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "atrest-rotation");
@@ -40,10 +41,11 @@ public class Rotations {
         return thread;
     });
 
-    Rotations(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks, Clock clock) {
+    Rotations(MasterKeyRotation rotation, RotationSteps steps, JobLocks locks, KeyMetrics metrics, Clock clock) {
         this.rotation = rotation;
         this.steps = steps;
         this.locks = locks;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -63,7 +65,9 @@ public class Rotations {
             if (!rotating(projectId, clusterName)) {
                 // A version made after this call arrived (by a concurrent call, here or on another replica,
                 // that held the lock meanwhile) already answers it: two calls at once rotate once.
-                rotation.startIfDue(projectId, clusterName, Due.activatedBefore(asked));
+                if (rotation.startIfDue(projectId, clusterName, Due.activatedBefore(asked))) {
+                    metrics.refresh(); // the master key's age starts again
+                }
             }
             background.execute(() -> rewrapInBackground(projectId, clusterName, lock.get()));
         } catch (RuntimeException e) {

@@ -26,6 +26,12 @@ public class MasterKeyRepository implements PanacheRepositoryBase<MasterKeyEntit
                 Sort.by("clusterName").and("version"), projectId, KeyState.DESTROYED, generation).list();
     }
 
+    /** How many of those ({@link #listLiveBeforeGeneration}) there are, without loading them. */
+    public long countLiveBeforeGeneration(String projectId, int generation) {
+        return count("projectId = ?1 and state <> ?2 and rootKeyGeneration < ?3", projectId, KeyState.DESTROYED,
+                generation);
+    }
+
     /** How many of the project's master keys still have material. */
     public long countLiveByProject(String projectId) {
         return count("projectId = ?1 and state <> ?2", projectId, KeyState.DESTROYED);
