@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.quarkus.grpc.api.ServerBuilderCustomizer;
 import io.quarkus.grpc.runtime.config.GrpcServerConfiguration;
 import io.vertx.grpc.VertxServerBuilder;
+import io.vertx.grpc.server.GrpcServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import javax.net.ssl.SSLException;
@@ -58,5 +59,13 @@ public class GrpcTls implements ServerBuilderCustomizer<VertxServerBuilder> {
         }
         LOG.infof("gRPC with TLS (certificate %s)%s", certificate, tls.clientCaFile()
                 .map(ca -> "; client certificates requested, checked against " + ca).orElse(""));
+    }
+
+    /** The Vert.x-based gRPC server (use-separate-server=false) is not wired for atrest.tls: say so rather than serve plaintext. */
+    @Override
+    public void customize(GrpcServerConfiguration config, GrpcServerOptions options) {
+        if (tls.certificateFile().isPresent() || tls.clientCaFile().isPresent()) {
+            throw new IllegalStateException("atrest.tls.* needs quarkus.grpc.server.use-separate-server=true");
+        }
     }
 }

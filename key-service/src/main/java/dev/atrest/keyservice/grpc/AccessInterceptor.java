@@ -14,7 +14,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
@@ -85,10 +84,9 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
             policy.authorize(method, caller, message == null ? Optional.empty() : RequestResources.projectId(message));
             return caller;
         } catch (UnauthenticatedException | PermissionDeniedException refusal) {
-            Status.Code code = refusal instanceof UnauthenticatedException
-                    ? Status.Code.UNAUTHENTICATED : Status.Code.PERMISSION_DENIED;
+            String code = ErrorMapper.toStatus(refusal).getStatus().getCode().name();
             audit.accept(new AuditEvent(caller == null ? Caller.ANONYMOUS : caller.principal(), method,
-                    message == null ? "" : RequestResources.describe(message), code.name(), refusal.getMessage()));
+                    message == null ? "" : RequestResources.describe(message), code, refusal.getMessage()));
             throw refusal;
         }
     }

@@ -1,6 +1,7 @@
 package dev.atrest.keyservice.grpc;
 
 import dev.atrest.keyservice.domain.Caller;
+import dev.atrest.keyservice.domain.InvalidArgumentException;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -58,8 +59,7 @@ final class AdmittingListener<ReqT, RespT> extends ServerCall.Listener<ReqT> {
             admitted.onHalfClose();
         } else if (!refused) {
             // The client finished without sending the request that could have been checked.
-            refuse(ErrorMapper.toStatus(dev.atrest.keyservice.domain.InvalidArgumentException.of(
-                    "request", "a call needs its request message")));
+            refuse(ErrorMapper.toStatus(InvalidArgumentException.of("request", "a call needs its request message")));
         }
     }
 

@@ -3,7 +3,9 @@ package dev.atrest.keyservice.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atrest.keyservice.store.AccessTokenRepository;
 import dev.atrest.keyservice.support.Api;
+import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.v1.AccessToken;
 import dev.atrest.v1.Caller;
 import dev.atrest.v1.CreateAccessTokenRequest;
@@ -14,18 +16,31 @@ import dev.atrest.v1.Role;
 import dev.atrest.v1.WhoAmIRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** AccessService on the running service: tokens are created, listed (never their secrets) and revoked. */
 @QuarkusTest
 class AccessTokenGrpcTest {
+    @Inject
+    AccessTokenRepository tokenRows;
+
+    @Inject
+    TestClock clock;
+
+    @ConfigProperty(name = "atrest.auth.token-cache-ttl")
+    Duration cacheTtl;
+
     private static final List<String> SECRETS = Collections.synchronizedList(new java.util.ArrayList<>());
 
     @Test
@@ -63,6 +78,26 @@ class AccessTokenGrpcTest {
         assertThat(active).contains(kept.getToken().getTokenId()).doesNotContain(revoked.getToken().getTokenId());
         assertThat(ids(all)).contains(kept.getToken().getTokenId(), revoked.getToken().getTokenId(), "tok-bootstrap");
         assertThat(all.toString()).doesNotContain(kept.getSecret()).doesNotContain(revoked.getSecret());
+    }
+
+    @Test
+    void revokedByAnotherReplica_keepsWorkingUntilTheCacheEntryAgesOut() {
+        CreateAccessTokenResponse created = create(CreateAccessTokenRequest.newBuilder().setName("cached")
+                .setRole(Role.KEY_CONSUMER).addProjectIds("p1"));
+        var holder = Api.as(created.getSecret()).access();
+        holder.whoAmI(WhoAmIRequest.getDefaultInstance());
+
+        // What a revocation on another replica leaves behind here: the row changed, this cache did not.
+        QuarkusTransaction.requiringNew().run(() -> tokenRows.findById(created.getToken().getTokenId()).revokeTime =
+                clock.instant());
+
+        assertThat(holder.whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipal()).endsWith(created.getToken().getTokenId());
+        clock.advance(cacheTtl.plusMillis(1));
+        assertThatThrownBy(() -> holder.whoAmI(WhoAmIRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("revoked token " + created.getToken().getTokenId());
+                });
     }
 
     @Test

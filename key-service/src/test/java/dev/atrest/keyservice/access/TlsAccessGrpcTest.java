@@ -58,23 +58,25 @@ class TlsAccessGrpcTest {
 
         assertThat(caller.getPrincipal()).isEqualTo("certificate:storage-engine");
         assertThat(caller.getRole()).isEqualTo(Role.KEY_CONSUMER);
-        assertThat(caller.getProjectIdsList()).containsExactly("tls-p1", "tls-p2");
+        assertThat(caller.getProjectIdsList()).containsExactlyInAnyOrder(TlsTestProfile.GRANTED_PROJECT,
+                TlsTestProfile.OTHER_GRANTED_PROJECT);
     }
 
     @Test
     void certificate_onItsProjectAllowed_elsewhereDenied() {
+        String project = TlsTestProfile.GRANTED_PROJECT;
         Client admin = client(null, Api.ADMIN_TOKEN);
-        admin.projects().updateProjectEncryption(enableLocal("tls-p1"));
-        admin.clusters().setClusterEncryption(setCluster("tls-p1", "c1", EncryptionAtRestProvider.LOCAL));
+        admin.projects().updateProjectEncryption(enableLocal(project));
+        admin.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.LOCAL));
         String other = Api.uniqueId("p");
         Client engine = client("storage-engine", null);
 
         String snapshot = Api.uniqueId("s");
 
         engine.snapshots().registerSnapshot(RegisterSnapshotRequest.newBuilder()
-                .setProjectId("tls-p1").setClusterName("c1").setSnapshotId(snapshot).build());
+                .setProjectId(project).setClusterName("c1").setSnapshotId(snapshot).build());
 
-        assertThat(engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId("tls-p1")
+        assertThat(engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId(project)
                 .setClusterName("c1").setPageSize(500).build()).getSnapshotsList())
                 .extracting(dev.atrest.v1.Snapshot::getSnapshotId).contains(snapshot);
         assertRefused(() -> engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId(other)
