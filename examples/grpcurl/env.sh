@@ -3,6 +3,8 @@
 #   ATREST_TOKEN     the bearer token to call with     (default: the bootstrap admin token the service
 #                    wrote to $ATREST_DATA_DIR/bootstrap-admin-token)
 #   ATREST_DATA_DIR  the service's data directory      (default: the repo's .data, as scripts/run-key-service.sh)
+#   ATREST_CACERT    PEM CA of the service's TLS certificate: call over TLS (default: plaintext)
+#   ATREST_CERT, ATREST_KEY  a PEM client certificate and key to present (with ATREST_CACERT)
 #   GRPCURL          the grpcurl binary                (default: the repo's .tools/bin/grpcurl, else PATH)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,5 +23,10 @@ if [ -n "${ATREST_TOKEN:-}" ]; then
   export ATREST_TOKEN
   atrest_auth=(-expand-headers -H 'authorization: Bearer ${ATREST_TOKEN}')
 fi
+atrest_tls=(-plaintext)
+if [ -n "${ATREST_CACERT:-}" ]; then
+  atrest_tls=(-cacert "$ATREST_CACERT")
+  if [ -n "${ATREST_CERT:-}" ]; then atrest_tls+=(-cert "$ATREST_CERT" -key "${ATREST_KEY:?ATREST_KEY goes with ATREST_CERT}"); fi
+fi
 # Reflection is on, so no .proto files are needed; -format-error prints google.rpc details as JSON.
-atrest() { "$GRPCURL" -plaintext -format-error ${atrest_auth[@]+"${atrest_auth[@]}"} "$@"; }
+atrest() { "$GRPCURL" "${atrest_tls[@]}" -format-error ${atrest_auth[@]+"${atrest_auth[@]}"} "$@"; }
