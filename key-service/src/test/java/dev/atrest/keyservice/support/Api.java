@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.atrest.v1.AlertServiceGrpc;
+import dev.atrest.v1.AuditServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SnapshotServiceGrpc;
@@ -41,6 +42,10 @@ public final class Api {
 
     public static AlertServiceGrpc.AlertServiceBlockingStub alerts() {
         return AlertServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public static AuditServiceGrpc.AuditServiceBlockingStub audit() {
+        return AuditServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public static HealthCheckResponse.ServingStatus health() {

@@ -63,4 +63,9 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     public Validation validation() {
         throw new UnsupportedOperationException("a root-key provider reads no validation settings");
     }
+
+    @Override
+    public Audit audit() {
+        throw new UnsupportedOperationException("a root-key provider reads no audit settings");
+    }
 }
