@@ -11,6 +11,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -55,17 +56,25 @@ public class AuditLog {
     private volatile boolean closed;
     private Thread writerThread;
 
+    @Inject
     AuditLog(AtrestConfig config, AuditRecordStore store, AuditChain chain, Clock clock,
              TransactionSynchronizationRegistry transactions) {
-        this.queue = new ArrayBlockingQueue<>(config.audit().queueCapacity());
-        this.writer = new AuditWriter(queue, store, chain, config.audit().batchSize());
+        this(store, chain, clock, transactions, config.audit().queueCapacity(), config.audit().batchSize(),
+                config.audit().backlogWait());
+    }
+
+    /** A log that appends to {@code appender}; call {@link #start()} before recording. */
+    public AuditLog(AuditAppender appender, AuditChain chain, Clock clock, TransactionSynchronizationRegistry transactions,
+                    int queueCapacity, int batchSize, Duration backlogWait) {
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.writer = new AuditWriter(queue, appender, chain, batchSize);
         this.clock = clock;
-        this.backlogWait = config.audit().backlogWait();
+        this.backlogWait = backlogWait;
         this.transactions = transactions;
     }
 
     @PostConstruct
-    void start() {
+    public void start() {
         writerThread = new Thread(writer, "atrest-audit-writer");
         writerThread.setDaemon(true); // shutdown waits for it explicitly, for a bounded time
         writerThread.start();
@@ -148,7 +157,12 @@ public class AuditLog {
         return queue.size() + writer.inHand();
     }
 
-    void drain(@Observes ShutdownEvent shutdown) throws InterruptedException {
+    void drainAtShutdown(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        drain();
+    }
+
+    /** Writes what is queued (waiting a bounded time), then refuses further records. */
+    public void drain() throws InterruptedException {
         closed = true;
         writer.stop();
         writerThread.join(DRAIN_AT_SHUTDOWN.toMillis());

@@ -1,6 +1,5 @@
 package dev.atrest.keyservice.audit;
 
-import dev.atrest.keyservice.store.AuditRecordStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,14 +31,14 @@ final class AuditWriter implements Runnable {
     record Flush(CompletableFuture<Void> written) implements Queued {}
 
     private final BlockingQueue<Queued> queue;
-    private final AuditRecordStore store;
+    private final AuditAppender store;
     private final AuditChain chain;
     private final int batchSize;
     private final AtomicLong highestWritten = new AtomicLong();
     private volatile boolean stopping;
     private volatile int inHand;
 
-    AuditWriter(BlockingQueue<Queued> queue, AuditRecordStore store, AuditChain chain, int batchSize) {
+    AuditWriter(BlockingQueue<Queued> queue, AuditAppender store, AuditChain chain, int batchSize) {
         this.queue = queue;
         this.store = store;
         this.chain = chain;

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.store;
 
+import dev.atrest.keyservice.audit.AuditAppender;
 import dev.atrest.keyservice.audit.AuditChain;
 import dev.atrest.keyservice.audit.AuditEvent;
 import dev.atrest.keyservice.audit.ChainCheck;
@@ -24,7 +25,7 @@ import javax.sql.DataSource;
  * request's transaction, and verification reads one consistent snapshot however long the log is.
  */
 @ApplicationScoped
-public class AuditRecordStore {
+public class AuditRecordStore implements AuditAppender {
     private static final String COLUMNS = "sequence, record_time, actor, action, resource, outcome, detail, mac";
     private static final int VERIFY_PAGE = 1000;
 
@@ -38,6 +39,7 @@ public class AuditRecordStore {
      * Appends {@code pending} in order, in one transaction that holds the head row's lock (so writers
      * on several replicas take turns), and returns the last sequence written. All or nothing.
      */
+    @Override
     public long append(List<PendingRecord> pending, AuditChain chain) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
