@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Reading and verifying the audit log (AuditService). Both first let the writer catch up where it matters:
- * verification flushes the queue, so it covers every call made before it.
+ * Reading and verifying the audit log (AuditService). Verification first has the writer append what is
+ * queued, so it covers every call made before it; listing shows what is written so far.
  */
 @ApplicationScoped
 public class AuditTrail {

@@ -126,7 +126,8 @@ public class AuditedCalls implements ServerInterceptor, Prioritized {
         }
 
         private AuditEvent event(Status status) {
-            Caller caller = CallerContext.current() != null ? CallerContext.current() : callerAtStart;
+            Caller current = CallerContext.current();
+            Caller caller = current != null ? current : callerAtStart;
             String actor = caller == null ? Caller.ANONYMOUS : caller.principal();
             String resource = request instanceof Message message ? RequestResources.describe(message) : "";
             String description = status.getDescription() == null ? "" : status.getDescription();

@@ -92,7 +92,7 @@ class AuditTamperingTest {
         long last = Long.parseLong(text("SELECT CAST(last_sequence AS CHAR) FROM audit_head WHERE id = ?", 1));
         List<Object[]> saved = rowsFrom(last - 1, 2);
 
-        execute("DELETE FROM audit_record WHERE sequence >= ?", last - 1);
+        execute("DELETE FROM audit_record WHERE sequence BETWEEN ? AND ?", last - 1, last);
         VerifyAuditLogResponse verdict;
         try {
             verdict = verify();
