@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.audit.AuditEvent;
+import dev.atrest.keyservice.audit.AuditLog;
 import dev.atrest.keyservice.domain.CmkChangeProgress;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
@@ -25,11 +27,13 @@ public class CmkChanges {
     private final CmkChangeSteps steps;
     private final JobLocks locks;
     private final KeyMetrics metrics;
+    private final AuditLog audit;
 
-    CmkChanges(CmkChangeSteps steps, JobLocks locks, KeyMetrics metrics) {
+    CmkChanges(CmkChangeSteps steps, JobLocks locks, KeyMetrics metrics, AuditLog audit) {
         this.steps = steps;
         this.locks = locks;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     /**
@@ -49,6 +53,8 @@ public class CmkChanges {
                 metrics.refresh(); // the CMK's age starts again
                 LOG.infof("project %s: every master key is under the new root key; the CMK change is finished",
                         projectId);
+                audit.recordFact(AuditEvent.byService("cmk_change.completed", AuditEvent.project(projectId), "OK",
+                        "every master key is under the new root key"));
             }
         }
         return steps.describe(projectId);

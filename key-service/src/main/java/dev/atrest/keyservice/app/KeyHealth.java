@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.audit.AuditEvent;
+import dev.atrest.keyservice.audit.AuditLog;
 import dev.atrest.keyservice.domain.Alert;
 import dev.atrest.keyservice.domain.AlertChanges;
 import dev.atrest.keyservice.domain.AlertDecisions;
@@ -40,15 +42,17 @@ public class KeyHealth {
     private final RootKeys rootKeys;
     private final Event<AlertsChanged> alertsChanged;
     private final Clock clock;
+    private final AuditLog audit;
 
     KeyHealth(ProjectEncryptionRepository projects, KeyAlertRepository alerts, ProjectRows rows, RootKeys rootKeys,
-              Event<AlertsChanged> alertsChanged, Clock clock) {
+              Event<AlertsChanged> alertsChanged, Clock clock, AuditLog audit) {
         this.projects = projects;
         this.alerts = alerts;
         this.rows = rows;
         this.rootKeys = rootKeys;
         this.alertsChanged = alertsChanged;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /**
@@ -75,6 +79,7 @@ public class KeyHealth {
             unreachable = e;
             outcome = ValidationOutcome.unreachable(e.getMessage());
         }
+        audit.recordFact(checked(projectId, outcome));
         Instant now = Instant.now(clock); // after the KMS call, which may have taken seconds
         ProjectEncryption project = ProjectRows.toDomain(row);
         List<KeyAlertEntity> open = alerts.listOpen(projectId);
@@ -107,6 +112,18 @@ public class KeyHealth {
         List<KeyAlertEntity> open = alerts.listOpen(projectId);
         ProjectEncryptionEntity row = projects.findByProjectId(projectId).orElseThrow();
         store(row, open, AlertDecisions.forDisabledProject(projectId, domain(open), now), null, now);
+    }
+
+    /** The audit record of a check: VALID, INVALID with KMS's reason, or UNREACHABLE with what went wrong. */
+    private static AuditEvent checked(String projectId, ValidationOutcome outcome) {
+        String resource = AuditEvent.project(projectId);
+        if (outcome instanceof ValidationOutcome.Invalid invalid) {
+            return AuditEvent.byService("cmk.check", resource, "INVALID", invalid.reason());
+        }
+        if (outcome instanceof ValidationOutcome.Unreachable unreachable) {
+            return AuditEvent.byService("cmk.check", resource, "UNREACHABLE", unreachable.reason());
+        }
+        return AuditEvent.byService("cmk.check", resource, "VALID", "");
     }
 
     private ValidationOutcome validate(ProjectEncryptionEntity row) {

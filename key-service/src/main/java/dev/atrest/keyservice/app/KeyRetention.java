@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.audit.AuditEvent;
+import dev.atrest.keyservice.audit.AuditLog;
 import dev.atrest.keyservice.domain.KeyLifecycle;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.KeyVersionUse;
@@ -36,16 +38,18 @@ public class KeyRetention {
     private final DatabaseKeyBatches batches;
     private final SnapshotRepository snapshots;
     private final Clock clock;
+    private final AuditLog audit;
 
     KeyRetention(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
                  MasterKeyRepository masterKeyRows, DatabaseKeyBatches batches,
-                 SnapshotRepository snapshots, Clock clock) {
+                 SnapshotRepository snapshots, Clock clock, AuditLog audit) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.batches = batches;
         this.snapshots = snapshots;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /**
@@ -97,5 +101,7 @@ public class KeyRetention {
         row.updateTime = Instant.now(clock);
         LOG.infof("cluster %s/%s: master key version %d destroyed: nothing needs it any more",
                 row.projectId, row.clusterName, row.version);
+        audit.recordOnCommit(AuditEvent.byService("master_key.destroyed", AuditEvent.cluster(row.projectId,
+                row.clusterName), "OK", "master key version " + row.version + ": nothing needs it any more"));
     }
 }

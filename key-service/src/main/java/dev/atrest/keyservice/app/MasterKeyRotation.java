@@ -2,6 +2,9 @@ package dev.atrest.keyservice.app;
 
 import dev.atrest.keyservice.app.RotationSteps.RewrapChunk;
 import dev.atrest.keyservice.app.RotationSteps.RotationStart;
+import dev.atrest.keyservice.audit.AuditEvent;
+import dev.atrest.keyservice.audit.AuditLog;
+import dev.atrest.keyservice.audit.RecordLimits;
 import dev.atrest.keyservice.bootstrap.AtrestConfig;
 import dev.atrest.keyservice.domain.ClusterEncryption;
 import dev.atrest.keyservice.domain.RootKeyConfig;
@@ -26,13 +29,21 @@ class MasterKeyRotation {
     private final RotationSteps steps;
     private final MasterKeys masterKeys;
     private final Clock clock;
+    private final AuditLog audit;
     private final int batchSize;
 
-    MasterKeyRotation(RotationSteps steps, MasterKeys masterKeys, Clock clock, AtrestConfig config) {
+    MasterKeyRotation(RotationSteps steps, MasterKeys masterKeys, Clock clock, AuditLog audit, AtrestConfig config) {
         this.steps = steps;
         this.masterKeys = masterKeys;
         this.clock = clock;
+        this.audit = audit;
         this.batchSize = config.rotation().batchSize();
+    }
+
+    /** Records that a rotation step failed; it is retried at the next check. */
+    void recordFailure(String projectId, String clusterName, RuntimeException failure) {
+        audit.recordFact(AuditEvent.byService("rotation.failed", AuditEvent.cluster(projectId, clusterName), "FAILED",
+                RecordLimits.cut(String.valueOf(failure.getMessage()), 200)));
     }
 
     /** The lock name that makes a cluster's rotation run once across replicas. */
@@ -70,6 +81,8 @@ class MasterKeyRotation {
             if (stored) {
                 LOG.infof("cluster %s/%s: master key version %d is active; version %d is retired (decrypt-only)",
                         projectId, clusterName, from + 1, from);
+                audit.recordFact(AuditEvent.byService("rotation.started", AuditEvent.cluster(projectId, clusterName),
+                        "OK", "master key version " + (from + 1) + " active, version " + from + " retired"));
             }
             return stored;
         } finally {
@@ -96,6 +109,8 @@ class MasterKeyRotation {
                     Duration took = Duration.between(started, Instant.now(clock));
                     LOG.infof("cluster %s/%s: rotation to master key version %d finished: %d database keys "
                             + "re-wrapped in %d ms", projectId, clusterName, version, total, took.toMillis());
+                    audit.recordFact(AuditEvent.byService("rotation.completed", AuditEvent.cluster(projectId, clusterName),
+                            "OK", "master key version " + version + ", " + total + " database keys re-wrapped"));
                     return true;
                 }
             }

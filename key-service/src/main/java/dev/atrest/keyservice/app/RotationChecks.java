@@ -59,6 +59,7 @@ public class RotationChecks {
             LOG.warnf("cluster %s/%s: rotation check failed, will retry at the next check: %s",
                     projectId, clusterName, e.getMessage());
             steps.recordError(projectId, clusterName, e.getMessage());
+            rotation.recordFailure(projectId, clusterName, e);
             return false;
         }
     }

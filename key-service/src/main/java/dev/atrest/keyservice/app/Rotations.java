@@ -121,6 +121,7 @@ public class Rotations {
             // rotation check picks the rotation up again.
             LOG.warnf("cluster %s/%s: rotation interrupted: %s", projectId, clusterName, e.getMessage());
             steps.recordError(projectId, clusterName, e.getMessage());
+            rotation.recordFailure(projectId, clusterName, e);
         }
     }
 

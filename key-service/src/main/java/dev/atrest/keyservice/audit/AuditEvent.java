@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.audit;
 
+import dev.atrest.keyservice.domain.Caller;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,11 @@ public record AuditEvent(String actor, String action, String resource, String ou
         resource = resource == null ? "" : resource;
         Objects.requireNonNull(outcome, "outcome");
         detail = detail == null ? "" : detail;
+    }
+
+    /** An event of the service's own jobs (rotation, CMK checks, retention): the actor is "service". */
+    public static AuditEvent byService(String action, String resource, String outcome, String detail) {
+        return new AuditEvent(Caller.SERVICE, action, resource, outcome, detail);
     }
 
     public static String project(String projectId) {

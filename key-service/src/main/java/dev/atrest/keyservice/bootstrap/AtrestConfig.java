@@ -71,6 +71,25 @@ public interface AtrestConfig {
         Optional<Path> clientCaFile();
     }
 
+    Audit audit();
+
+    interface Audit {
+        /**
+         * Records waiting for the audit writer. When it is full (the database is slow or down), calls that
+         * must be audited wait up to {@link #backlogWait()} and are then refused with UNAVAILABLE.
+         */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** How long a call waits for room in a full audit queue before it is refused. */
+        @WithDefault("2s")
+        Duration backlogWait();
+
+        /** Records appended per database transaction, at most. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
     interface Validation {
         /** How often every enabled project's CMK is checked against KMS (KeyHealthChecks). */
         @WithDefault("15m")

@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.bootstrap;
 
+import dev.atrest.keyservice.audit.AuditChain;
+import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyWrapper;
 import dev.atrest.keyservice.crypto.SecretSealer;
 import io.quarkus.runtime.StartupEvent;
@@ -16,6 +18,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class CoreProducers {
     private static final Logger LOG = Logger.getLogger(CoreProducers.class);
+    /** The HKDF info of the audit log's MAC key; changing it breaks every stored chain. */
+    static final String AUDIT_KEY_PURPOSE = "atrest audit log v1";
 
     @Produces
     @Singleton
@@ -52,5 +56,17 @@ public class CoreProducers {
             SecureRandom random) {
         return new SecretSealer(
                 SealKeySource.load(config.seal(), config.dataDir(), config.embeddedDb().active(), random), wrapper);
+    }
+
+    /**
+     * The audit log's MAC key comes from the seal key, which is never in the database: someone who can
+     * only write to the database cannot re-forge the chain after changing a record.
+     */
+    @Produces
+    @Singleton
+    AuditChain auditChain(SecretSealer sealer) {
+        try (KeyMaterial macKey = sealer.deriveKey(AUDIT_KEY_PURPOSE)) {
+            return new AuditChain(macKey);
+        }
     }
 }

@@ -49,7 +49,8 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
 
     @Inject
     AccessInterceptor(CallAuthenticator authenticator, AuditLog audit, AtrestConfig config) {
-        this(authenticator, audit::record, config.auth().developmentMode());
+        // A refusal stands whether or not the audit log can take it: a full queue is logged loudly, not thrown.
+        this(authenticator, audit::recordFact, config.auth().developmentMode());
     }
 
     AccessInterceptor(CallAuthentication authenticator, Consumer<AuditEvent> audit, boolean developmentMode) {

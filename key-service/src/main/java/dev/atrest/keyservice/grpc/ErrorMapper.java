@@ -6,6 +6,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
+import dev.atrest.keyservice.domain.AuditBacklogException;
 import dev.atrest.keyservice.domain.ConcurrentModificationException;
 import dev.atrest.keyservice.domain.FieldViolation;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
@@ -63,6 +64,10 @@ public final class ErrorMapper {
             LOG.warnf("KMS unavailable: %s (%s)", unavailable.getMessage(), String.valueOf(unavailable.getCause()));
             return status(Code.UNAVAILABLE, unavailable.getMessage(), Any.pack(RetryInfo.newBuilder()
                     .setRetryDelay(Durations.fromSeconds(5)).build()));
+        }
+        if (failure instanceof AuditBacklogException backlog) {
+            return status(Code.UNAVAILABLE, backlog.getMessage(), Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Durations.fromSeconds(1)).build()));
         }
         if (StoreConflicts.isConflict(failure)) {
             return status(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry", null);

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.atrest.v1.AccessServiceGrpc;
 import dev.atrest.v1.AlertServiceGrpc;
+import dev.atrest.v1.AuditServiceGrpc;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.CreateAccessTokenResponse;
 import dev.atrest.v1.Role;
@@ -102,6 +103,10 @@ public final class Api {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static AuditServiceGrpc.AuditServiceBlockingStub audit() {
+        return ADMIN.audit();
     }
 
     public static HealthCheckResponse.ServingStatus health() {

@@ -2,6 +2,7 @@ package dev.atrest.keyservice.support;
 
 import dev.atrest.v1.AccessServiceGrpc;
 import dev.atrest.v1.AlertServiceGrpc;
+import dev.atrest.v1.AuditServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.DatabaseKeyServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
@@ -40,6 +41,10 @@ public final class Client {
 
     public AccessServiceGrpc.AccessServiceBlockingStub access() {
         return ready(AccessServiceGrpc.newBlockingStub(channel));
+    }
+
+    public AuditServiceGrpc.AuditServiceBlockingStub audit() {
+        return ready(AuditServiceGrpc.newBlockingStub(channel));
     }
 
     public DatabaseKeyServiceGrpc.DatabaseKeyServiceBlockingStub databaseKeys() {

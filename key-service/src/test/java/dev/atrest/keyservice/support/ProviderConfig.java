@@ -73,4 +73,9 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     public Tls tls() {
         throw new UnsupportedOperationException("a root-key provider reads no TLS settings");
     }
+
+    @Override
+    public Audit audit() {
+        throw new UnsupportedOperationException("a root-key provider reads no audit settings");
+    }
 }

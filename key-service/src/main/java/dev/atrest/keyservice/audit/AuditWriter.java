@@ -1,0 +1,124 @@
+package dev.atrest.keyservice.audit;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The audit log's one writer thread: takes what has queued up (up to a batch) and appends it in one
+ * transaction. Batches form by themselves under load, while the previous one commits, so a quiet service
+ * writes each record at once and a busy one still makes few transactions. A batch that fails stays in
+ * hand and is retried, with growing pauses, until it is written: nothing is skipped, and records keep
+ * their order.
+ */
+final class AuditWriter implements Runnable {
+    private static final Logger LOG = Logger.getLogger(AuditWriter.class);
+    private static final long IDLE_POLL_MS = 20;
+    private static final long FIRST_RETRY_MS = 50;
+    private static final long MAX_RETRY_MS = 5_000;
+
+    /** What the queue holds: records, and flush requests that complete once everything before them is written. */
+    sealed interface Queued permits Entry, Flush {}
+
+    record Entry(PendingRecord record) implements Queued {}
+
+    record Flush(CompletableFuture<Void> written) implements Queued {}
+
+    private final BlockingQueue<Queued> queue;
+    private final AuditAppender store;
+    private final AuditChain chain;
+    private final int batchSize;
+    private final AtomicLong highestWritten = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile int inHand;
+
+    AuditWriter(BlockingQueue<Queued> queue, AuditAppender store, AuditChain chain, int batchSize) {
+        this.queue = queue;
+        this.store = store;
+        this.chain = chain;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void run() {
+        List<Queued> batch = new ArrayList<>(batchSize);
+        long retryMs = FIRST_RETRY_MS;
+        try {
+            while (!(stopping && batch.isEmpty() && queue.isEmpty())) {
+                if (batch.isEmpty() && !take(batch)) {
+                    continue;
+                }
+                inHand = batch.size();
+                try {
+                    write(batch);
+                    batch.clear();
+                    inHand = 0;
+                    retryMs = FIRST_RETRY_MS;
+                } catch (SQLException | RuntimeException e) {
+                    logFailure(batch, retryMs, e);
+                    Thread.sleep(retryMs);
+                    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // AuditLog reports what was left unwritten
+        }
+    }
+
+    /** Finish what is queued, then end. */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Records taken from the queue but not yet written (a batch being retried). */
+    int inHand() {
+        return inHand;
+    }
+
+    /** The highest sequence this writer appended since the service started; 0 if none. */
+    long highestWritten() {
+        return highestWritten.get();
+    }
+
+    private boolean take(List<Queued> batch) throws InterruptedException {
+        Queued first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return false;
+        }
+        batch.add(first);
+        queue.drainTo(batch, batchSize - 1);
+        return true;
+    }
+
+    private void write(List<Queued> batch) throws SQLException {
+        List<PendingRecord> records = new ArrayList<>(batch.size());
+        for (Queued queued : batch) {
+            if (queued instanceof Entry entry) {
+                records.add(entry.record());
+            }
+        }
+        if (!records.isEmpty()) {
+            long last = store.append(records, chain);
+            highestWritten.accumulateAndGet(last, Math::max);
+        }
+        for (Queued queued : batch) {
+            if (queued instanceof Flush flush) {
+                flush.written().complete(null);
+            }
+        }
+    }
+
+    /** Names the first record by actor and action only: the rest of a record is not for the service log. */
+    private static void logFailure(List<Queued> batch, long retryMs, Exception e) {
+        String first = batch.stream().filter(Entry.class::isInstance).map(q -> ((Entry) q).record().event())
+                .findFirst().map(event -> event.action() + " by " + event.actor()).orElse("none");
+        LOG.errorf("audit log: appending %d queued records (first: %s) failed, retrying in %d ms: %s",
+                batch.size(), first, retryMs, e.toString());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.AuditTrail;
+import dev.atrest.v1.AuditServiceGrpc;
+import dev.atrest.v1.ListAuditRecordsRequest;
+import dev.atrest.v1.ListAuditRecordsResponse;
+import dev.atrest.v1.VerifyAuditLogRequest;
+import dev.atrest.v1.VerifyAuditLogResponse;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** atrest.v1.AuditService: transport only. */
+@GrpcService
+@Blocking
+public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
+    private final AuditTrail trail;
+
+    public AuditGrpcService(AuditTrail trail) {
+        this.trail = trail;
+    }
+
+    @Override
+    public void listAuditRecords(ListAuditRecordsRequest request, StreamObserver<ListAuditRecordsResponse> response) {
+        UnaryCalls.respond(response, () -> AuditMessages.toMessage(
+                trail.list(request.getAfterSequence(), request.getProjectId(), request.getPageSize())));
+    }
+
+    @Override
+    public void verifyAuditLog(VerifyAuditLogRequest request, StreamObserver<VerifyAuditLogResponse> response) {
+        UnaryCalls.respond(response, () -> AuditMessages.toMessage(trail.verify()));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.AuditPage;
+import dev.atrest.keyservice.audit.ChainVerdict;
+import dev.atrest.keyservice.audit.StoredRecord;
+import dev.atrest.v1.AuditRecord;
+import dev.atrest.v1.ListAuditRecordsResponse;
+import dev.atrest.v1.VerifyAuditLogResponse;
+
+/** Audit records and verdicts as atrest.v1 messages. */
+final class AuditMessages {
+    private AuditMessages() {}
+
+    static ListAuditRecordsResponse toMessage(AuditPage page) {
+        ListAuditRecordsResponse.Builder response = ListAuditRecordsResponse.newBuilder()
+                .setNextAfterSequence(page.nextAfterSequence());
+        for (StoredRecord record : page.records()) {
+            AuditRecord.Builder message = AuditRecord.newBuilder()
+                    .setSequence(record.sequence())
+                    .setActor(record.event().actor())
+                    .setAction(record.event().action())
+                    .setResource(record.event().resource())
+                    .setOutcome(record.event().outcome())
+                    .setDetail(record.event().detail());
+            Timestamps.set(record.time(), message::setTime);
+            response.addRecords(message);
+        }
+        return response.build();
+    }
+
+    static VerifyAuditLogResponse toMessage(ChainVerdict verdict) {
+        return VerifyAuditLogResponse.newBuilder()
+                .setIntact(verdict.intact())
+                .setRecordsVerified(verdict.recordsVerified())
+                .setFirstBadSequence(verdict.firstBadSequence())
+                .setProblem(verdict.problem())
+                .build();
+    }
+}

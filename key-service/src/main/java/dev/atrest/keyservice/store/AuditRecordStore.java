@@ -1,0 +1,180 @@
+package dev.atrest.keyservice.store;
+
+import dev.atrest.keyservice.audit.AuditAppender;
+import dev.atrest.keyservice.audit.AuditChain;
+import dev.atrest.keyservice.audit.AuditEvent;
+import dev.atrest.keyservice.audit.ChainCheck;
+import dev.atrest.keyservice.audit.ChainHead;
+import dev.atrest.keyservice.audit.ChainVerdict;
+import dev.atrest.keyservice.audit.PendingRecord;
+import dev.atrest.keyservice.audit.StoredRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The audit tables, in plain JDBC on connections of their own: the writer thread appends outside any
+ * request's transaction, and verification reads one consistent snapshot however long the log is.
+ */
+@ApplicationScoped
+public class AuditRecordStore implements AuditAppender {
+    private static final String COLUMNS = "sequence, record_time, actor, action, resource, outcome, detail, mac";
+    private static final int VERIFY_PAGE = 1000;
+
+    private final DataSource dataSource;
+
+    AuditRecordStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Appends {@code pending} in order, in one transaction that holds the head row's lock (so writers
+     * on several replicas take turns), and returns the last sequence written. All or nothing.
+     */
+    @Override
+    public long append(List<PendingRecord> pending, AuditChain chain) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ChainHead head = readHead(c, true);
+                long sequence = head.lastSequence();
+                byte[] mac = head.lastMac();
+                try (PreparedStatement insert = c.prepareStatement(multiRowInsert(pending.size()))) {
+                    int p = 1;
+                    for (PendingRecord record : pending) {
+                        sequence++;
+                        mac = chain.mac(mac, sequence, record.time(), record.event());
+                        p = bind(insert, p, sequence, record, mac);
+                    }
+                    insert.executeUpdate();
+                }
+                try (PreparedStatement update = c.prepareStatement(
+                        "UPDATE audit_head SET last_sequence = ?, last_mac = ? WHERE id = 1")) {
+                    update.setLong(1, sequence);
+                    update.setBytes(2, mac);
+                    update.executeUpdate();
+                }
+                c.commit();
+                return sequence;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Up to {@code limit} records after {@code afterSequence}, oldest first; with a project, only those
+     * whose resource is the project or lies under it.
+     */
+    public List<StoredRecord> page(long afterSequence, Optional<String> projectId, int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM audit_record WHERE sequence > ?"
+                + (projectId.isPresent() ? " AND (resource = ? OR resource LIKE ?)" : "")
+                + " ORDER BY sequence LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
+            int p = 1;
+            select.setLong(p++, afterSequence);
+            if (projectId.isPresent()) {
+                String resource = AuditEvent.project(projectId.get());
+                select.setString(p++, resource);
+                select.setString(p++, likeEscaped(resource) + "/%");
+            }
+            select.setInt(p, limit);
+            return read(select);
+        }
+    }
+
+    /** Feeds every record to {@code check} in sequence order, from one snapshot, and returns its verdict. */
+    public ChainVerdict verify(ChainCheck check) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false); // the head and every page come from the snapshot of the first read
+            try {
+                ChainHead head = readHead(c, false);
+                long after = Long.MIN_VALUE; // a record inserted with sequence 0 or below is read too
+                while (true) {
+                    List<StoredRecord> page = pageForVerify(c, after);
+                    for (StoredRecord record : page) {
+                        if (!check.accept(record)) {
+                            return check.finish(head);
+                        }
+                    }
+                    if (page.size() < VERIFY_PAGE) {
+                        return check.finish(head);
+                    }
+                    after = page.get(page.size() - 1).sequence();
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static List<StoredRecord> pageForVerify(Connection c, long after) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM audit_record WHERE sequence > ? ORDER BY sequence LIMIT " + VERIFY_PAGE)) {
+            select.setLong(1, after);
+            return read(select);
+        }
+    }
+
+    private static ChainHead readHead(Connection c, boolean lock) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT last_sequence, last_mac FROM audit_head WHERE id = 1" + (lock ? " FOR UPDATE" : ""));
+             ResultSet row = select.executeQuery()) {
+            if (!row.next()) {
+                throw new IllegalStateException("the audit_head row is missing: the audit log cannot be appended");
+            }
+            return new ChainHead(row.getLong(1), row.getBytes(2));
+        }
+    }
+
+    private static String multiRowInsert(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO audit_record (").append(COLUMNS).append(") VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+        return sql.toString();
+    }
+
+    private static int bind(PreparedStatement insert, int p, long sequence, PendingRecord record, byte[] mac)
+            throws SQLException {
+        AuditEvent event = record.event();
+        insert.setLong(p++, sequence);
+        // As Hibernate stores instants (quarkus.hibernate-orm.jdbc.timezone=UTC), whatever the JVM's zone.
+        insert.setObject(p++, LocalDateTime.ofInstant(record.time(), ZoneOffset.UTC));
+        insert.setString(p++, event.actor());
+        insert.setString(p++, event.action());
+        insert.setString(p++, event.resource());
+        insert.setString(p++, event.outcome());
+        insert.setString(p++, event.detail());
+        insert.setBytes(p++, mac);
+        return p;
+    }
+
+    private static List<StoredRecord> read(PreparedStatement select) throws SQLException {
+        List<StoredRecord> records = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                records.add(new StoredRecord(rows.getLong(1),
+                        rows.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                        new AuditEvent(rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6),
+                                rows.getString(7)),
+                        rows.getBytes(8)));
+            }
+        }
+        return records;
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
