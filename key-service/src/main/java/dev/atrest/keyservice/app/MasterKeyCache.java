@@ -102,12 +102,6 @@ public class MasterKeyCache {
         keys.asMap().keySet().removeIf(id -> id.projectId().equals(projectId));
     }
 
-    /** How many master keys are in memory (for tests). */
-    long size() {
-        keys.cleanUp();
-        return keys.estimatedSize();
-    }
-
     @PreDestroy
     void zeroAll() {
         keys.invalidateAll();
