@@ -26,9 +26,9 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 class ReleaseCache {
-    /** Bounds on memory, well above a replica's working set (1,000 database keys is a large cluster). */
+    /** Bounds on memory (about 50 MB of stored keys), well above a replica's working set. */
     private static final long MAX_CLUSTERS = 10_000;
-    private static final long MAX_DATABASE_KEYS = 200_000;
+    private static final long MAX_DATABASE_KEYS = 100_000;
 
     private final ConcurrentMap<String, Long> epochs = new ConcurrentHashMap<>();
     private final Cache<ClusterEntry, Boolean> releasable;

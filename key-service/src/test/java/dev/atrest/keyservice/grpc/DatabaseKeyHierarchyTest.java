@@ -11,7 +11,10 @@ import dev.atrest.keyservice.app.KeyAccessChanged;
 import dev.atrest.keyservice.app.ReleasedDatabaseKey;
 import dev.atrest.keyservice.crypto.UnwrapException;
 import dev.atrest.keyservice.store.DatabaseKeyEntity;
+import dev.atrest.keyservice.domain.PreconditionFailedException;
+import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.store.DatabaseKeyRepository;
+import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Database keys on the real store: created on first use under the active master key, stable across
- * reads, listed without material, and bound to their row (AAD) so a copied wrapped key fails.
+ * reads, listed without material, bound to their row (AAD) so a copied wrapped key fails, and served
+ * from memory once released, until the service learns of a change.
  */
 @QuarkusTest
 class DatabaseKeyHierarchyTest {
@@ -31,6 +35,9 @@ class DatabaseKeyHierarchyTest {
 
     @Inject
     DatabaseKeyRepository rows;
+
+    @Inject
+    ProjectEncryptionRepository projects;
 
     @Inject
     Event<KeyAccessChanged> keyAccessChanged;
@@ -75,6 +82,29 @@ class DatabaseKeyHierarchyTest {
 
         assertThatThrownBy(() -> databaseKeys.getOrCreate(project, "c1", "payments"))
                 .isInstanceOf(UnwrapException.class);
+    }
+
+    @Test
+    void getOrCreate_storeChangedBehindTheServiceBack_servedFromMemoryUntilToldOfAChange() {
+        String project = encryptedProject("c1");
+        byte[] released;
+        try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c1", "orders")) {
+            released = key.key().copyBytes();
+        }
+
+        QuarkusTransaction.requiringNew().run(() -> {
+            rows.delete("projectId = ?1 and databaseName = ?2", project, "orders");
+            projects.findByProjectId(project).orElseThrow().valid = false;
+        });
+
+        // A repeated release reads nothing from the database: neither the admission nor the key.
+        try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c1", "orders")) {
+            assertThat(key.key().copyBytes()).isEqualTo(released);
+        }
+        keyAccessChanged.fire(new KeyAccessChanged(project));
+        assertThatThrownBy(() -> databaseKeys.getOrCreate(project, "c1", "orders"))
+                .isInstanceOfSatisfying(PreconditionFailedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID));
     }
 
     @Test
