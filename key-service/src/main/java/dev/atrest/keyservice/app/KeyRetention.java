@@ -14,6 +14,7 @@ import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.store.SnapshotRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,17 +38,20 @@ public class KeyRetention {
     private final MasterKeyRepository masterKeyRows;
     private final DatabaseKeyBatches batches;
     private final SnapshotRepository snapshots;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
     private final AuditLog audit;
 
     KeyRetention(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
                  MasterKeyRepository masterKeyRows, DatabaseKeyBatches batches,
-                 SnapshotRepository snapshots, Clock clock, AuditLog audit) {
+                 SnapshotRepository snapshots, Event<KeyAccessChanged> keyAccessChanged, Clock clock,
+                 AuditLog audit) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.batches = batches;
         this.snapshots = snapshots;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
         this.audit = audit;
     }
@@ -81,6 +85,7 @@ public class KeyRetention {
         }
         if (!destroyed.isEmpty()) {
             masterKeyRows.flush();
+            keyAccessChanged.fire(new KeyAccessChanged(projectId));
         }
         return destroyed;
     }

@@ -7,20 +7,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.app.DatabaseKeys;
+import dev.atrest.keyservice.app.KeyAccessChanged;
 import dev.atrest.keyservice.app.ReleasedDatabaseKey;
 import dev.atrest.keyservice.crypto.UnwrapException;
 import dev.atrest.keyservice.store.DatabaseKeyEntity;
+import dev.atrest.keyservice.domain.PreconditionFailedException;
+import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.store.DatabaseKeyRepository;
+import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /**
  * Database keys on the real store: created on first use under the active master key, stable across
- * reads, listed without material, and bound to their row (AAD) so a copied wrapped key fails.
+ * reads, listed without material, bound to their row (AAD) so a copied wrapped key fails, and served
+ * from memory once released, until the service learns of a change.
  */
 @QuarkusTest
 class DatabaseKeyHierarchyTest {
@@ -29,6 +35,12 @@ class DatabaseKeyHierarchyTest {
 
     @Inject
     DatabaseKeyRepository rows;
+
+    @Inject
+    ProjectEncryptionRepository projects;
+
+    @Inject
+    Event<KeyAccessChanged> keyAccessChanged;
 
     @Test
     void getOrCreate_firstUseThenAgain_sameKeyListedUnderMasterVersion() {
@@ -65,9 +77,34 @@ class DatabaseKeyHierarchyTest {
             DatabaseKeyEntity payments = rows.findLatest(project, "c1", "payments").orElseThrow();
             payments.wrappedKey = orders.wrappedKey.clone();
         });
+        // Changed behind the service's back: it would go on serving the key it holds in memory.
+        keyAccessChanged.fire(new KeyAccessChanged(project));
 
         assertThatThrownBy(() -> databaseKeys.getOrCreate(project, "c1", "payments"))
                 .isInstanceOf(UnwrapException.class);
+    }
+
+    @Test
+    void getOrCreate_storeChangedBehindTheServiceBack_servedFromMemoryUntilToldOfAChange() {
+        String project = encryptedProject("c1");
+        byte[] released;
+        try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c1", "orders")) {
+            released = key.key().copyBytes();
+        }
+
+        QuarkusTransaction.requiringNew().run(() -> {
+            rows.delete("projectId = ?1 and databaseName = ?2", project, "orders");
+            projects.findByProjectId(project).orElseThrow().valid = false;
+        });
+
+        // A repeated release reads nothing from the database: neither the admission nor the key.
+        try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c1", "orders")) {
+            assertThat(key.key().copyBytes()).isEqualTo(released);
+        }
+        keyAccessChanged.fire(new KeyAccessChanged(project));
+        assertThatThrownBy(() -> databaseKeys.getOrCreate(project, "c1", "orders"))
+                .isInstanceOfSatisfying(PreconditionFailedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID));
     }
 
     @Test

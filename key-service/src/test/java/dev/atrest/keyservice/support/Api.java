@@ -10,6 +10,7 @@ import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.CreateAccessTokenResponse;
 import dev.atrest.v1.Role;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
+import dev.atrest.v1.DatabaseKeyServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SnapshotServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -60,6 +61,10 @@ public final class Api {
      */
     public static SnapshotServiceGrpc.SnapshotServiceBlockingStub snapshots() {
         return Consumer.CLIENT.snapshots();
+    }
+
+    public static DatabaseKeyServiceGrpc.DatabaseKeyServiceBlockingStub databaseKeys() {
+        return DatabaseKeyServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public static AlertServiceGrpc.AlertServiceBlockingStub alerts() {
