@@ -20,6 +20,7 @@ import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,17 +39,19 @@ public class Clusters {
     private final DatabaseKeyRepository databaseKeyRows;
     private final ProjectRows projectRows;
     private final MasterKeys masterKeys;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     Clusters(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
              MasterKeyRepository masterKeyRows, DatabaseKeyRepository databaseKeyRows, ProjectRows projectRows,
-             MasterKeys masterKeys, Clock clock) {
+             MasterKeys masterKeys, Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.databaseKeyRows = databaseKeyRows;
         this.projectRows = projectRows;
         this.masterKeys = masterKeys;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
 
@@ -165,6 +168,7 @@ public class Clusters {
         row.state = ClusterState.DISABLED;
         row.updateTime = Instant.now(clock);
         clusters.flush();
+        keyAccessChanged.fire(new KeyAccessChanged(row.projectId));
         LOG.infof("cluster %s/%s: encryption at rest disabled; its keys are kept", row.projectId, row.clusterName);
         return row.toDomain();
     }

@@ -11,6 +11,7 @@ import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
@@ -31,17 +32,19 @@ class CmkChangeSteps {
     private final ProjectRows rows;
     private final MasterKeys masterKeys;
     private final KeyHealth keyHealth;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     CmkChangeSteps(ProjectEncryptionRepository projects, MasterKeyRepository masterKeyRows,
                    CmkChangeRepository changes, ProjectRows rows, MasterKeys masterKeys, KeyHealth keyHealth,
-                   Clock clock) {
+                   Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.masterKeyRows = masterKeyRows;
         this.changes = changes;
         this.rows = rows;
         this.masterKeys = masterKeys;
         this.keyHealth = keyHealth;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
 
@@ -90,6 +93,7 @@ class CmkChangeSteps {
         project.cmkLastChangedTime = Instant.now(clock);
         projects.flush();
         keyHealth.recordUsable(project); // the new CMK just wrapped every master key; its age starts now
+        keyAccessChanged.fire(new KeyAccessChanged(projectId)); // the old CMK no longer serves keys held in memory
         return true;
     }
 

@@ -39,15 +39,17 @@ public class KeyHealth {
     private final ProjectRows rows;
     private final RootKeys rootKeys;
     private final Event<AlertsChanged> alertsChanged;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     KeyHealth(ProjectEncryptionRepository projects, KeyAlertRepository alerts, ProjectRows rows, RootKeys rootKeys,
-              Event<AlertsChanged> alertsChanged, Clock clock) {
+              Event<AlertsChanged> alertsChanged, Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.alerts = alerts;
         this.rows = rows;
         this.rootKeys = rootKeys;
         this.alertsChanged = alertsChanged;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
 
@@ -136,8 +138,12 @@ public class KeyHealth {
             LOG.warnf("project %s: alert %s opened (alert_id %d): %s", row.projectId, alert.type, alert.id,
                     alert.detail);
         }
+        boolean wasValid = row.valid;
         storeValidity(row, changes, invalidReason, now);
         projects.flush();
+        if (row.valid != wasValid) {
+            keyAccessChanged.fire(new KeyAccessChanged(row.projectId)); // keys held in memory obey the verdict now
+        }
         if (!changes.alertsUnchanged()) {
             alertsChanged.fire(new AlertsChanged(row.projectId));
         }

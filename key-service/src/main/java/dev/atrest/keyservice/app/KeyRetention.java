@@ -12,6 +12,7 @@ import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.store.SnapshotRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,16 +36,18 @@ public class KeyRetention {
     private final MasterKeyRepository masterKeyRows;
     private final DatabaseKeyBatches batches;
     private final SnapshotRepository snapshots;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     KeyRetention(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
                  MasterKeyRepository masterKeyRows, DatabaseKeyBatches batches,
-                 SnapshotRepository snapshots, Clock clock) {
+                 SnapshotRepository snapshots, Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.batches = batches;
         this.snapshots = snapshots;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
 
@@ -77,6 +80,7 @@ public class KeyRetention {
         }
         if (!destroyed.isEmpty()) {
             masterKeyRows.flush();
+            keyAccessChanged.fire(new KeyAccessChanged(projectId));
         }
         return destroyed;
     }

@@ -19,6 +19,7 @@ import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,11 +40,12 @@ public class Projects {
     private final ProjectRows rows;
     private final RootKeys rootKeys;
     private final KeyHealth keyHealth;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     Projects(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
              MasterKeyRepository masterKeyRows, CmkChangeRepository cmkChanges, ProjectRows rows, RootKeys rootKeys,
-             KeyHealth keyHealth, Clock clock) {
+             KeyHealth keyHealth, Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
@@ -51,6 +53,7 @@ public class Projects {
         this.rows = rows;
         this.rootKeys = rootKeys;
         this.keyHealth = keyHealth;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
 
@@ -128,6 +131,7 @@ public class Projects {
         row.updateTime = Instant.now(clock);
         keyHealth.closeAlertsOfDisabledProject(row.projectId); // no CMK in force: nothing left to alert about
         projects.flush();
+        keyAccessChanged.fire(new KeyAccessChanged(row.projectId));
         LOG.infof("project %s: encryption at rest disabled", row.projectId);
         return ProjectRows.toDomain(row);
     }
@@ -154,6 +158,7 @@ public class Projects {
         }
         projects.flush();
         keyHealth.recordUsable(row); // it was validated just now
+        keyAccessChanged.fire(new KeyAccessChanged(row.projectId));
         LOG.infof("project %s: encryption at rest enabled with %s%s", row.projectId, root.provider(),
                 keysToMove ? "; moving its master keys to the new root key" : replacesRootKey ? " (new root key)" : "");
     }

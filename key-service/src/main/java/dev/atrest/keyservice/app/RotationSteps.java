@@ -20,6 +20,7 @@ import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.store.WrappedDatabaseKey;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
@@ -46,11 +47,13 @@ class RotationSteps {
     private final MasterKeys masterKeys;
     private final KeyWrapper wrapper;
     private final KeyRetention retention;
+    private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     RotationSteps(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
                   MasterKeyRepository masterKeyRows, DatabaseKeyBatches batches, ProjectRows projectRows,
-                  MasterKeys masterKeys, KeyWrapper wrapper, KeyRetention retention, Clock clock) {
+                  MasterKeys masterKeys, KeyWrapper wrapper, KeyRetention retention,
+                  Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
@@ -59,6 +62,7 @@ class RotationSteps {
         this.masterKeys = masterKeys;
         this.wrapper = wrapper;
         this.retention = retention;
+        this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
 
@@ -183,6 +187,7 @@ class RotationSteps {
         cluster.lastRotationTime = Instant.now(clock);
         cluster.rotationError = null;
         clusters.flush();
+        keyAccessChanged.fire(new KeyAccessChanged(projectId)); // every key is wrapped by the new version now
         // The retired versions now wrap nothing: each goes unless a live snapshot still needs it.
         retention.sweep(projectId, clusterName);
         return true;

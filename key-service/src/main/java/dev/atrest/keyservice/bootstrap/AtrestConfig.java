@@ -27,6 +27,18 @@ public interface AtrestConfig {
 
     Validation validation();
 
+    Cache cache();
+
+    interface Cache {
+        /**
+         * How long the data plane keeps an unwrapped master key in memory (and, for as long, the wrapped
+         * database keys and the facts that admit a release). At most {@code atrest.validation.interval}:
+         * a revoked CMK must stop serving keys within one validation interval, on every replica.
+         */
+        @WithDefault("5m")
+        Duration masterKeyTtl();
+    }
+
     interface Validation {
         /** How often every enabled project's CMK is checked against KMS (KeyHealthChecks). */
         @WithDefault("15m")

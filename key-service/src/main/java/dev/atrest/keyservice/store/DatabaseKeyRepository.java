@@ -19,6 +19,12 @@ public class DatabaseKeyRepository implements PanacheRepositoryBase<DatabaseKeyE
                 projectId, clusterName, databaseName).firstResultOptional();
     }
 
+    public Optional<DatabaseKeyEntity> findVersion(String projectId, String clusterName, String databaseName,
+                                                   int version) {
+        return find("projectId = ?1 and clusterName = ?2 and databaseName = ?3 and version = ?4",
+                projectId, clusterName, databaseName, version).firstResultOptional();
+    }
+
     public List<DatabaseKeyEntity> listWrappedBy(String projectId, String clusterName, int masterKeyVersion) {
         return find("projectId = ?1 and clusterName = ?2 and masterKeyVersion = ?3", Sort.by("id"),
                 projectId, clusterName, masterKeyVersion).list();

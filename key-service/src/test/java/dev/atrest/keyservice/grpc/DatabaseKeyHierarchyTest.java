@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.app.DatabaseKeys;
+import dev.atrest.keyservice.app.KeyAccessChanged;
 import dev.atrest.keyservice.app.ReleasedDatabaseKey;
 import dev.atrest.keyservice.crypto.UnwrapException;
 import dev.atrest.keyservice.store.DatabaseKeyEntity;
@@ -15,6 +16,7 @@ import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,9 @@ class DatabaseKeyHierarchyTest {
 
     @Inject
     DatabaseKeyRepository rows;
+
+    @Inject
+    Event<KeyAccessChanged> keyAccessChanged;
 
     @Test
     void getOrCreate_firstUseThenAgain_sameKeyListedUnderMasterVersion() {
@@ -65,6 +70,8 @@ class DatabaseKeyHierarchyTest {
             DatabaseKeyEntity payments = rows.findLatest(project, "c1", "payments").orElseThrow();
             payments.wrappedKey = orders.wrappedKey.clone();
         });
+        // Changed behind the service's back: it would go on serving the key it holds in memory.
+        keyAccessChanged.fire(new KeyAccessChanged(project));
 
         assertThatThrownBy(() -> databaseKeys.getOrCreate(project, "c1", "payments"))
                 .isInstanceOf(UnwrapException.class);

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
+import dev.atrest.v1.DatabaseKeyServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SnapshotServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -37,6 +38,10 @@ public final class Api {
 
     public static SnapshotServiceGrpc.SnapshotServiceBlockingStub snapshots() {
         return SnapshotServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    public static DatabaseKeyServiceGrpc.DatabaseKeyServiceBlockingStub databaseKeys() {
+        return DatabaseKeyServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public static AlertServiceGrpc.AlertServiceBlockingStub alerts() {

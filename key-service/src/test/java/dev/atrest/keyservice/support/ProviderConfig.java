@@ -60,6 +60,11 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     }
 
     @Override
+    public Cache cache() {
+        throw new UnsupportedOperationException("a root-key provider reads no cache settings");
+    }
+
+    @Override
     public Validation validation() {
         throw new UnsupportedOperationException("a root-key provider reads no validation settings");
     }

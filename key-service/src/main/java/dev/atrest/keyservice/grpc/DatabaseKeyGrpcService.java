@@ -1,0 +1,34 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.DatabaseKeys;
+import dev.atrest.keyservice.app.ReleasedDatabaseKey;
+import dev.atrest.v1.DatabaseKey;
+import dev.atrest.v1.DatabaseKeyServiceGrpc;
+import dev.atrest.v1.GetDatabaseKeyRequest;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * atrest.v1.DatabaseKeyService: transport only. The response carries a plaintext key, so neither it
+ * nor the request is ever logged; the service's own copies are zeroed once the response is built.
+ */
+@GrpcService
+@Blocking
+public class DatabaseKeyGrpcService extends DatabaseKeyServiceGrpc.DatabaseKeyServiceImplBase {
+    private final DatabaseKeys databaseKeys;
+
+    public DatabaseKeyGrpcService(DatabaseKeys databaseKeys) {
+        this.databaseKeys = databaseKeys;
+    }
+
+    @Override
+    public void getDatabaseKey(GetDatabaseKeyRequest request, StreamObserver<DatabaseKey> response) {
+        UnaryCalls.respond(response, () -> {
+            try (ReleasedDatabaseKey key = databaseKeys.release(request.getProjectId(), request.getClusterName(),
+                    request.getDatabaseName(), request.getVersion())) {
+                return DatabaseKeyMessages.toMessage(request, key);
+            }
+        });
+    }
+}
