@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
+import dev.atrest.keyservice.domain.Role;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The service's own settings, all under {@code atrest.}; the README's configuration table lists them. */
@@ -37,6 +40,47 @@ public interface AtrestConfig {
          */
         @WithDefault("5m")
         Duration masterKeyTtl();
+    }
+
+    Auth auth();
+
+    Tls tls();
+
+    interface Auth {
+        /**
+         * No authentication at all: every caller is an administrator and key consumer of every project.
+         * For a laptop only; the service refuses it unless gRPC listens on a loopback address.
+         */
+        @WithDefault("false")
+        boolean developmentMode();
+
+        /** How long a verified token is trusted without reading it again: a revocation on another replica takes this long. */
+        @WithDefault("10s")
+        Duration tokenCacheTtl();
+
+        /** Where the first administrator token is read from, or written to; default {@code <data-dir>/bootstrap-admin-token}. */
+        Optional<Path> bootstrapTokenFile();
+
+        /** Client-certificate grants, keyed by the certificate's subject common name. */
+        Map<String, CertificateGrant> certificates();
+    }
+
+    interface CertificateGrant {
+        Role role();
+
+        /** Project ids, or "*" for all projects. */
+        List<String> projects();
+    }
+
+    interface Tls {
+        /** The server's certificate chain (PEM); with {@link #keyFile()} it turns TLS on for the gRPC port. */
+        Optional<Path> certificateFile();
+
+        /** The server's private key (PEM, PKCS#8). */
+        Optional<Path> keyFile();
+
+        /** The CA (PEM) that issues client certificates; when set the server asks callers for one. */
+        Optional<Path> clientCaFile();
     }
 
     interface Validation {

@@ -6,7 +6,8 @@ package dev.atrest.keyservice.domain;
  */
 public abstract sealed class AtrestException extends RuntimeException
         permits InvalidArgumentException, PreconditionFailedException, NotFoundException,
-                ConcurrentModificationException, KmsUnavailableException {
+                ConcurrentModificationException, KmsUnavailableException,
+                UnauthenticatedException, PermissionDeniedException {
 
     protected AtrestException(String message) {
         super(message, null, false, false);

@@ -37,6 +37,11 @@ public final class InputRules {
         }
     }
 
+    /** Whether {@code value} is a well-formed id (project, cluster, database …). */
+    public static boolean isId(String value) {
+        return value != null && ID.matcher(value).matches();
+    }
+
     public void checkAws(Violations violations, String prefix, AwsKmsSettings aws) {
         String keyField = prefix + ".customer_master_key_id";
         String regionField = prefix + ".region";

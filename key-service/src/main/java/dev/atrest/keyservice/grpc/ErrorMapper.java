@@ -11,7 +11,9 @@ import dev.atrest.keyservice.domain.FieldViolation;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.NotFoundException;
+import dev.atrest.keyservice.domain.PermissionDeniedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
+import dev.atrest.keyservice.domain.UnauthenticatedException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.UUID;
@@ -44,6 +46,15 @@ public final class ErrorMapper {
         }
         if (failure instanceof NotFoundException notFound) {
             return status(Code.NOT_FOUND, notFound.getMessage(), null);
+        }
+        if (failure instanceof UnauthenticatedException unauthenticated) {
+            return status(Code.UNAUTHENTICATED, unauthenticated.getMessage(), null);
+        }
+        if (failure instanceof PermissionDeniedException denied) {
+            return status(Code.PERMISSION_DENIED, denied.getMessage(), Any.pack(ErrorInfo.newBuilder()
+                    .setReason("PERMISSION_DENIED").setDomain(ERROR_DOMAIN)
+                    .putMetadata("required_role", denied.requiredRole())
+                    .putMetadata("project_id", denied.projectId()).build()));
         }
         if (failure instanceof ConcurrentModificationException conflict) {
             return status(Code.ABORTED, conflict.getMessage(), null);

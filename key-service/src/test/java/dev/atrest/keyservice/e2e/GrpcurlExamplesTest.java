@@ -48,6 +48,7 @@ class GrpcurlExamplesTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("ATREST_ADDR", "localhost:" + Api.PORT);
         builder.environment().put("GRPCURL", grpcurl.toString());
+        builder.environment().put("ATREST_TOKEN", Api.ADMIN_TOKEN);
         Process process = builder.start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();

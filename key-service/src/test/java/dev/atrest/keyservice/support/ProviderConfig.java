@@ -68,4 +68,14 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     public Validation validation() {
         throw new UnsupportedOperationException("a root-key provider reads no validation settings");
     }
+
+    @Override
+    public Auth auth() {
+        throw new UnsupportedOperationException("a root-key provider reads no authentication settings");
+    }
+
+    @Override
+    public Tls tls() {
+        throw new UnsupportedOperationException("a root-key provider reads no TLS settings");
+    }
 }

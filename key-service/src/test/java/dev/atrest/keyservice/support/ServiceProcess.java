@@ -38,6 +38,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> env;
     private Process process;
     private ManagedChannel channel;
+    private Client admin;
     private Path log;
     private int starts;
 
@@ -54,7 +55,9 @@ public final class ServiceProcess implements AutoCloseable {
                 "atrest.data-dir", dataDir.toAbsolutePath().toString(),
                 "atrest.rotation.first-check-delay", "1s",
                 "atrest.rotation.check-interval", checkInterval,
-                "atrest.rotation.batch-size", "200"));
+                "atrest.rotation.batch-size", "200",
+                // Replicas adopt the suite's admin token as their bootstrap token: the first one to start creates it.
+                "atrest.auth.bootstrap-token-file", Api.ADMIN_TOKEN_FILE.toAbsolutePath().toString()));
         // Secrets go in the environment, not on a command line every user can read.
         this.env = Map.of("QUARKUS_DATASOURCE_PASSWORD", db.password(), "ATREST_SEAL_KEY", sealKey);
     }
@@ -84,6 +87,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + JAR, e);
         }
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        admin = new Client(channel, new BearerToken(Api.ADMIN_TOKEN));
         awaitServing();
         return this;
     }
@@ -109,20 +113,21 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Stubs calling as the suite's admin token. */
     public ProjectEncryptionServiceGrpc.ProjectEncryptionServiceBlockingStub projects() {
-        return ProjectEncryptionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return admin.ready(ProjectEncryptionServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     public ClusterEncryptionServiceGrpc.ClusterEncryptionServiceBlockingStub clusters() {
-        return ClusterEncryptionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return admin.ready(ClusterEncryptionServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     public ClusterEncryptionServiceGrpc.ClusterEncryptionServiceFutureStub clustersAsync() {
-        return ClusterEncryptionServiceGrpc.newFutureStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return admin.ready(ClusterEncryptionServiceGrpc.newFutureStub(channel)).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     public ProjectEncryptionServiceGrpc.ProjectEncryptionServiceFutureStub projectsAsync() {
-        return ProjectEncryptionServiceGrpc.newFutureStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return admin.ready(ProjectEncryptionServiceGrpc.newFutureStub(channel)).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     /** The current run's log, for failure messages. */

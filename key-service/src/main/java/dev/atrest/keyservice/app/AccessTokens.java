@@ -1,0 +1,71 @@
+package dev.atrest.keyservice.app;
+
+import dev.atrest.keyservice.domain.AccessToken;
+import dev.atrest.keyservice.domain.BearerTokens;
+import dev.atrest.keyservice.domain.InvalidArgumentException;
+import dev.atrest.keyservice.domain.NewAccessToken;
+import dev.atrest.keyservice.domain.NotFoundException;
+import dev.atrest.keyservice.store.AccessTokenEntity;
+import dev.atrest.keyservice.store.AccessTokenRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** Creating, revoking and listing bearer tokens (checking them: {@link TokenAuthenticator}). */
+@ApplicationScoped
+public class AccessTokens {
+    private final AccessTokenRepository rows;
+    private final TokenAuthenticator authenticator;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    AccessTokens(AccessTokenRepository rows, TokenAuthenticator authenticator, SecureRandom random, Clock clock) {
+        this.rows = rows;
+        this.authenticator = authenticator;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** A new token with a fresh secret, created by {@code createdBy} (a principal). */
+    @Transactional
+    public CreatedAccessToken create(NewAccessToken request, String createdBy) {
+        Instant now = clock.instant();
+        String secret = BearerTokens.newSecret(random);
+        AccessToken token = new AccessToken(BearerTokens.newTokenId(random), request.name(), request.role(),
+                request.projectIds(), request.allProjects(), now, request.expireTime(now), null, createdBy);
+        rows.persist(AccessTokenEntity.of(token, BearerTokens.sha256Hex(secret)));
+        return new CreatedAccessToken(token, secret);
+    }
+
+    /**
+     * Revokes the token; it stops working on this replica at once. Revoking it again changes nothing.
+     * The cache is cleared after the commit: cleared before, a call in between could cache the old row again.
+     */
+    public AccessToken revoke(String tokenId) {
+        if (tokenId == null || tokenId.isEmpty()) {
+            throw InvalidArgumentException.of("token_id", "is required");
+        }
+        if (tokenId.length() > 64) {
+            throw InvalidArgumentException.of("token_id", "must be at most 64 characters (tokens are named tok-…)");
+        }
+        AccessToken revoked = QuarkusTransaction.requiringNew().call(() -> {
+            AccessTokenEntity row = rows.findByIdOptional(tokenId)
+                    .orElseThrow(() -> new NotFoundException("no access token " + tokenId));
+            if (row.revokeTime == null) {
+                row.revokeTime = clock.instant();
+            }
+            return row.toDomain();
+        });
+        authenticator.forget(tokenId);
+        return revoked;
+    }
+
+    @Transactional
+    public List<AccessToken> list(boolean includeInactive) {
+        return rows.listNewestFirst(includeInactive, clock.instant()).stream().map(AccessTokenEntity::toDomain).toList();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.atrest.keyservice.app;
+
+import dev.atrest.keyservice.domain.AccessToken;
+import dev.atrest.keyservice.domain.BearerTokens;
+import dev.atrest.keyservice.domain.Caller;
+import dev.atrest.keyservice.domain.Role;
+import dev.atrest.keyservice.store.AccessTokenEntity;
+import dev.atrest.keyservice.store.AccessTokenRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The first administrator token, so that a new deployment can be reached at all. Created once, when no
+ * token was ever created: adopted from the bootstrap file when one is there (so an operator or a test
+ * can choose it), else generated and written to that file. Its id is fixed, so two replicas starting
+ * on one empty database cannot both create one: the second insert fails on the primary key and that
+ * replica removes the file it wrote.
+ */
+@ApplicationScoped
+public class BootstrapToken {
+    public static final String TOKEN_ID = "tok-bootstrap";
+    private static final Logger LOG = Logger.getLogger(BootstrapToken.class);
+
+    private final AccessTokenRepository rows;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    BootstrapToken(AccessTokenRepository rows, SecureRandom random, Clock clock) {
+        this.rows = rows;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** Creates the bootstrap token unless some token exists already. */
+    public void createIfNone(Path file) {
+        if (QuarkusTransaction.requiringNew().call(rows::anyExists)) {
+            LOG.debugf("access tokens exist: no bootstrap token needed");
+            return;
+        }
+        BootstrapTokenFile.Secret secret = BootstrapTokenFile.readOrCreate(file, random);
+        try {
+            QuarkusTransaction.requiringNew().run(() -> rows.persist(AccessTokenEntity.of(new AccessToken(TOKEN_ID,
+                    "bootstrap", Role.ADMIN, Set.of(), true, clock.instant(), null, null, Caller.SERVICE),
+                    BearerTokens.sha256Hex(secret.value()))));
+        } catch (RuntimeException lostOrFailed) {
+            if (secret.createdHere()) {
+                BootstrapTokenFile.delete(file);
+            }
+            if (QuarkusTransaction.requiringNew().call(rows::anyExists)) {
+                LOG.infof("another replica created the bootstrap admin token first; use the file it wrote");
+                return;
+            }
+            throw lostOrFailed;
+        }
+        LOG.infof("created the bootstrap admin token (all projects); its secret is in %s", file.toAbsolutePath());
+    }
+}

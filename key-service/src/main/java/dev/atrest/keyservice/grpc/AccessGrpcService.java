@@ -1,0 +1,47 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.app.AccessTokens;
+import dev.atrest.keyservice.domain.NewAccessToken;
+import dev.atrest.v1.AccessServiceGrpc;
+import dev.atrest.v1.CreateAccessTokenRequest;
+import dev.atrest.v1.CreateAccessTokenResponse;
+import dev.atrest.v1.ListAccessTokensRequest;
+import dev.atrest.v1.ListAccessTokensResponse;
+import dev.atrest.v1.RevokeAccessTokenRequest;
+import dev.atrest.v1.WhoAmIRequest;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** atrest.v1.AccessService: transport only. Who may call it is AccessPolicy's business. */
+@GrpcService
+@Blocking
+public class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
+    private final AccessTokens tokens;
+
+    public AccessGrpcService(AccessTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void createAccessToken(CreateAccessTokenRequest request, StreamObserver<CreateAccessTokenResponse> response) {
+        UnaryCalls.respond(response, () -> AccessMessages.toMessage(tokens.create(NewAccessToken.validate(
+                request.getName(), AccessMessages.toDomain(request.getRole()), request.getProjectIdsList(),
+                request.getAllProjects(), request.getTtlDays()), CallerContext.current().principal())));
+    }
+
+    @Override
+    public void revokeAccessToken(RevokeAccessTokenRequest request, StreamObserver<dev.atrest.v1.AccessToken> response) {
+        UnaryCalls.respond(response, () -> AccessMessages.toMessage(tokens.revoke(request.getTokenId())));
+    }
+
+    @Override
+    public void listAccessTokens(ListAccessTokensRequest request, StreamObserver<ListAccessTokensResponse> response) {
+        UnaryCalls.respond(response, () -> AccessMessages.toMessage(tokens.list(request.getIncludeInactive())));
+    }
+
+    @Override
+    public void whoAmI(WhoAmIRequest request, StreamObserver<dev.atrest.v1.Caller> response) {
+        UnaryCalls.respond(response, () -> AccessMessages.toMessage(CallerContext.current()));
+    }
+}

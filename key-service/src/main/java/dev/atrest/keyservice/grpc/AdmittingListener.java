@@ -1,0 +1,92 @@
+package dev.atrest.keyservice.grpc;
+
+import dev.atrest.keyservice.domain.Caller;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.StatusRuntimeException;
+import java.util.function.Function;
+
+/**
+ * Holds a call back until its request message arrives, then starts the service's side of it only if
+ * {@code admission} lets the request in. Until then nothing reaches the service (nor later interceptors);
+ * a refused call is closed with the refusal's status and every later event is dropped. Every atrest.v1
+ * RPC is unary: one message decides.
+ */
+final class AdmittingListener<ReqT, RespT> extends ServerCall.Listener<ReqT> {
+    private final ServerCall<ReqT, RespT> call;
+    private final Metadata headers;
+    private final ServerCallHandler<ReqT, RespT> next;
+    private final Function<ReqT, Caller> admission;
+    private ServerCall.Listener<ReqT> admitted;
+    private boolean refused;
+
+    /** @param admission returns the caller to let in, or throws the refusal */
+    AdmittingListener(ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next,
+                      Function<ReqT, Caller> admission) {
+        this.call = call;
+        this.headers = headers;
+        this.next = next;
+        this.admission = admission;
+    }
+
+    @Override
+    public void onMessage(ReqT message) {
+        if (admitted != null) {
+            admitted.onMessage(message);
+            return;
+        }
+        if (refused) {
+            return;
+        }
+        Caller caller;
+        try {
+            caller = admission.apply(message);
+        } catch (RuntimeException refusal) {
+            refuse(ErrorMapper.toStatus(refusal));
+            return;
+        }
+        admitted = Contexts.interceptCall(Context.current().withValue(CallerContext.KEY, caller), call, headers, next);
+        admitted.onMessage(message);
+    }
+
+    @Override
+    public void onHalfClose() {
+        if (admitted != null) {
+            admitted.onHalfClose();
+        } else if (!refused) {
+            // The client finished without sending the request that could have been checked.
+            refuse(ErrorMapper.toStatus(dev.atrest.keyservice.domain.InvalidArgumentException.of(
+                    "request", "a call needs its request message")));
+        }
+    }
+
+    @Override
+    public void onCancel() {
+        if (admitted != null) {
+            admitted.onCancel();
+        }
+    }
+
+    @Override
+    public void onComplete() {
+        if (admitted != null) {
+            admitted.onComplete();
+        }
+    }
+
+    @Override
+    public void onReady() {
+        if (admitted != null) {
+            admitted.onReady();
+        }
+    }
+
+    private void refuse(StatusRuntimeException status) {
+        refused = true;
+        Metadata trailers = status.getTrailers() == null ? new Metadata() : status.getTrailers();
+        call.close(status.getStatus(), trailers);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.atrest.keyservice.store;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class AccessTokenRepository implements PanacheRepositoryBase<AccessTokenEntity, String> {
+    private static final Sort NEWEST_FIRST = Sort.descending("createTime", "tokenId");
+
+    public Optional<AccessTokenEntity> findBySha256(String tokenSha256) {
+        return find("tokenSha256", tokenSha256).firstResultOptional();
+    }
+
+    /** Whether any token was ever created (tokens are revoked, never deleted). */
+    public boolean anyExists() {
+        return count() > 0;
+    }
+
+    public List<AccessTokenEntity> listNewestFirst(boolean includeInactive, Instant now) {
+        if (includeInactive) {
+            return findAll(NEWEST_FIRST).list();
+        }
+        return find("revokeTime is null and (expireTime is null or expireTime > ?1)", NEWEST_FIRST, now).list();
+    }
+}

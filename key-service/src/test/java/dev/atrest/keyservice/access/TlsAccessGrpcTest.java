@@ -1,0 +1,138 @@
+package dev.atrest.keyservice.access;
+
+import static dev.atrest.keyservice.access.AccessControlGrpcTest.assertRefused;
+import static dev.atrest.keyservice.support.Requests.enableLocal;
+import static dev.atrest.keyservice.support.Requests.setCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atrest.keyservice.support.Api;
+import dev.atrest.keyservice.support.BearerToken;
+import dev.atrest.keyservice.support.Client;
+import dev.atrest.keyservice.support.TestCertificates;
+import dev.atrest.keyservice.support.TestClock;
+import dev.atrest.keyservice.support.TlsTestProfile;
+import dev.atrest.v1.Caller;
+import dev.atrest.v1.EncryptionAtRestProvider;
+import dev.atrest.v1.ListSnapshotsRequest;
+import dev.atrest.v1.RegisterSnapshotRequest;
+import dev.atrest.v1.Role;
+import dev.atrest.v1.WhoAmIRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service with TLS and client certificates: a certificate from the configured CA selects its grant;
+ * an untrusted, expired or grant-less one gets through the handshake and is refused per call,
+ * UNAUTHENTICATED with the reason (not a bare handshake failure), and changes nothing.
+ */
+@QuarkusTest
+@TestProfile(TlsTestProfile.class)
+class TlsAccessGrpcTest {
+    private static final List<ManagedChannel> CHANNELS = new ArrayList<>();
+
+    @Inject
+    TestClock clock;
+
+    @Test
+    void bearerToken_overTls_allowed() {
+        Caller caller = client(null, Api.ADMIN_TOKEN).access().whoAmI(WhoAmIRequest.getDefaultInstance());
+
+        assertThat(caller.getPrincipal()).isEqualTo("token:tok-bootstrap");
+    }
+
+    @Test
+    void certificate_fromTheCaWithAGrant_isItsGrant() {
+        Caller caller = client("storage-engine", null).access().whoAmI(WhoAmIRequest.getDefaultInstance());
+
+        assertThat(caller.getPrincipal()).isEqualTo("certificate:storage-engine");
+        assertThat(caller.getRole()).isEqualTo(Role.KEY_CONSUMER);
+        assertThat(caller.getProjectIdsList()).containsExactly("tls-p1", "tls-p2");
+    }
+
+    @Test
+    void certificate_onItsProjectAllowed_elsewhereDenied() {
+        Client admin = client(null, Api.ADMIN_TOKEN);
+        admin.projects().updateProjectEncryption(enableLocal("tls-p1"));
+        admin.clusters().setClusterEncryption(setCluster("tls-p1", "c1", EncryptionAtRestProvider.LOCAL));
+        String other = Api.uniqueId("p");
+        Client engine = client("storage-engine", null);
+
+        String snapshot = Api.uniqueId("s");
+
+        engine.snapshots().registerSnapshot(RegisterSnapshotRequest.newBuilder()
+                .setProjectId("tls-p1").setClusterName("c1").setSnapshotId(snapshot).build());
+
+        assertThat(engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId("tls-p1")
+                .setClusterName("c1").setPageSize(500).build()).getSnapshotsList())
+                .extracting(dev.atrest.v1.Snapshot::getSnapshotId).contains(snapshot);
+        assertRefused(() -> engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId(other)
+                .setClusterName("c1").build()), Status.Code.PERMISSION_DENIED, "on project '" + other + "'");
+    }
+
+    @Test
+    void certificate_fromAnotherCa_unauthenticated() {
+        assertRefused(() -> client("untrusted", null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+                Status.Code.UNAUTHENTICATED, "not issued by the configured client CA");
+    }
+
+    @Test
+    void certificate_untrustedEvenWithAValidToken_unauthenticated() {
+        assertRefused(() -> client("untrusted", Api.ADMIN_TOKEN).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+                Status.Code.UNAUTHENTICATED, "not issued by the configured client CA");
+    }
+
+    @Test
+    void certificate_expired_unauthenticated() {
+        Client shortLived = client("short-lived", null);
+        shortLived.access().whoAmI(WhoAmIRequest.getDefaultInstance());
+
+        clock.advance(Duration.ofDays(2));
+
+        assertRefused(() -> shortLived.access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+                Status.Code.UNAUTHENTICATED, "expired");
+    }
+
+    @Test
+    void certificate_withoutAGrant_unauthenticated() {
+        assertRefused(() -> client("no-grant", null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+                Status.Code.UNAUTHENTICATED, "CN=unknown-workload is trusted but has no grant");
+    }
+
+    @Test
+    void noCertificateNoToken_unauthenticated() {
+        assertRefused(() -> client(null, null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+                Status.Code.UNAUTHENTICATED, "or a client certificate");
+    }
+
+    @AfterAll
+    static void closeChannels() {
+        CHANNELS.forEach(ManagedChannel::shutdownNow);
+    }
+
+    /** A TLS client trusting the test CA, presenting the named client certificate and/or token (null: none). */
+    private static Client client(String certificate, String token) {
+        try {
+            SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(TestCertificates.pem("ca").toFile());
+            if (certificate != null) {
+                tls.keyManager(TestCertificates.pem(certificate).toFile(), TestCertificates.key(certificate).toFile());
+            }
+            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", Api.PORT).sslContext(tls.build()).build();
+            CHANNELS.add(channel);
+            return new Client(channel, token == null ? null : new BearerToken(token));
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

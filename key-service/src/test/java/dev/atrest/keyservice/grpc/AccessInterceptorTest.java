@@ -1,0 +1,164 @@
+package dev.atrest.keyservice.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.atrest.keyservice.audit.AuditEvent;
+import dev.atrest.keyservice.domain.Caller;
+import dev.atrest.keyservice.domain.Role;
+import dev.atrest.keyservice.domain.UnauthenticatedException;
+import dev.atrest.v1.DatabaseKeyServiceGrpc;
+import dev.atrest.v1.GetDatabaseKeyRequest;
+import dev.atrest.v1.WhoAmIRequest;
+import dev.atrest.v1.AccessServiceGrpc;
+import io.grpc.Attributes;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The interceptor alone, with a hand-made call and service handler: a refused call never starts the
+ * service's side (no message, no half-close reaches it) and is audited; an admitted one carries its caller.
+ */
+class AccessInterceptorTest {
+    private static final Caller ADMIN = new Caller("token:tok-a", Set.of(Role.ADMIN), Set.of("p1"), false);
+    private static final GetDatabaseKeyRequest GET_KEY = GetDatabaseKeyRequest.newBuilder()
+            .setProjectId("p1").setClusterName("c1").setDatabaseName("orders").build();
+
+    private final List<AuditEvent> audited = new ArrayList<>();
+    private final RecordingService service = new RecordingService();
+
+    @Test
+    void refusedCall_wrongRole_closedPermissionDeniedAndNothingReachesTheService() {
+        FakeCall<GetDatabaseKeyRequest> call = new FakeCall<>(DatabaseKeyServiceGrpc.getGetDatabaseKeyMethod());
+        ServerCall.Listener<GetDatabaseKeyRequest> listener = interceptor((headers, tls) -> ADMIN)
+                .interceptCall(call, new Metadata(), service.handler());
+
+        listener.onMessage(GET_KEY);
+        listener.onHalfClose();
+        listener.onComplete();
+
+        assertThat(call.closedWith.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(service.events).isEmpty();
+        assertThat(audited).containsExactly(new AuditEvent("token:tok-a", "atrest.v1.DatabaseKeyService/GetDatabaseKey",
+                "projects/p1/clusters/c1/databases/orders", "PERMISSION_DENIED",
+                "token:tok-a needs the role KEY_CONSUMER on project 'p1'"));
+    }
+
+    @Test
+    void refusedCall_noIdentity_closedUnauthenticatedAndAuditedAsAnonymous() {
+        FakeCall<GetDatabaseKeyRequest> call = new FakeCall<>(DatabaseKeyServiceGrpc.getGetDatabaseKeyMethod());
+        ServerCall.Listener<GetDatabaseKeyRequest> listener = interceptor((headers, tls) -> {
+            throw new UnauthenticatedException("revoked token tok-r");
+        }).interceptCall(call, new Metadata(), service.handler());
+
+        listener.onMessage(GET_KEY);
+        listener.onHalfClose();
+
+        assertThat(call.closedWith.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(call.closedWith.getDescription()).isEqualTo("revoked token tok-r");
+        assertThat(service.events).isEmpty();
+        assertThat(audited).extracting(AuditEvent::actor, AuditEvent::outcome, AuditEvent::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("anonymous", "UNAUTHENTICATED", "revoked token tok-r"));
+    }
+
+    @Test
+    void admittedCall_reachesTheServiceWithItsCaller() {
+        FakeCall<WhoAmIRequest> call = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        ServerCall.Listener<WhoAmIRequest> listener = interceptor((headers, tls) -> ADMIN)
+                .interceptCall(call, new Metadata(), service.handler());
+
+        listener.onMessage(WhoAmIRequest.getDefaultInstance());
+        listener.onHalfClose();
+
+        assertThat(call.closedWith).isNull();
+        assertThat(service.events).containsExactly("start as token:tok-a", "message as token:tok-a",
+                "halfClose as token:tok-a");
+        assertThat(audited).isEmpty();
+    }
+
+    @Test
+    void developmentMode_everyoneIsTheDevelopmentCaller() {
+        FakeCall<GetDatabaseKeyRequest> call = new FakeCall<>(DatabaseKeyServiceGrpc.getGetDatabaseKeyMethod());
+        ServerCall.Listener<GetDatabaseKeyRequest> listener = new AccessInterceptor((headers, tls) -> {
+            throw new AssertionError("development mode authenticates no one");
+        }, audited::add, true).interceptCall(call, new Metadata(), service.handler());
+
+        listener.onMessage(GET_KEY);
+
+        assertThat(service.events).containsExactly("start as development", "message as development");
+    }
+
+    private AccessInterceptor interceptor(CallAuthentication authentication) {
+        return new AccessInterceptor(authentication, audited::add, false);
+    }
+
+    /** The service's side of a call: records what reaches it and who it sees as the caller. */
+    private static final class RecordingService {
+        final List<String> events = new ArrayList<>();
+
+        <Q, R> ServerCallHandler<Q, R> handler() {
+            return (call, headers) -> {
+                events.add("start as " + CallerContext.current().principal());
+                return new ServerCall.Listener<>() {
+                    @Override
+                    public void onMessage(Q message) {
+                        events.add("message as " + CallerContext.current().principal());
+                    }
+
+                    @Override
+                    public void onHalfClose() {
+                        events.add("halfClose as " + CallerContext.current().principal());
+                    }
+                };
+            };
+        }
+    }
+
+    private static final class FakeCall<Q> extends ServerCall<Q, Object> {
+        private final MethodDescriptor<Q, ?> method;
+        Status closedWith;
+
+        FakeCall(MethodDescriptor<Q, ?> method) {
+            this.method = method;
+        }
+
+        @Override
+        public void request(int numMessages) {
+        }
+
+        @Override
+        public void sendHeaders(Metadata headers) {
+        }
+
+        @Override
+        public void sendMessage(Object message) {
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+            closedWith = status;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public MethodDescriptor<Q, Object> getMethodDescriptor() {
+            return (MethodDescriptor<Q, Object>) method;
+        }
+
+        @Override
+        public Attributes getAttributes() {
+            return Attributes.EMPTY;
+        }
+    }
+}
