@@ -9,17 +9,17 @@ project="${1:?$usage}"
 cluster="${2:?$usage}"
 database="${3:?$usage}"
 version="${4:-0}"
-atrest -d "{\"project_id\": \"$project\", \"cluster_name\": \"$cluster\", \"database_name\": \"$database\",
-    \"version\": $version}" "$ATREST_ADDR" atrest.v1.DatabaseKeyService/GetDatabaseKey |
-  python3 -c '
+key=$(atrest -d "{\"project_id\": \"$project\", \"cluster_name\": \"$cluster\", \"database_name\": \"$database\",
+    \"version\": $version}" "$ATREST_ADDR" atrest.v1.DatabaseKeyService/GetDatabaseKey)
+python3 -c '
 import base64, hashlib, json, sys
 key = json.load(sys.stdin)
 material = base64.b64decode(key.pop("key"))
 print(json.dumps({
-    "database": key["projectId"] + "/" + key["clusterName"] + "/" + key["databaseName"],
+    "database": key["project_id"] + "/" + key["cluster_name"] + "/" + key["database_name"],
     "version": key.get("version", 0),
-    "master_key_version": key.get("masterKeyVersion", 0),
+    "master_key_version": key.get("master_key_version", 0),
     "key_bits": len(material) * 8,
     "key_sha256": hashlib.sha256(material).hexdigest(),
 }, indent=2))
-'
+' <<<"$key"

@@ -79,6 +79,7 @@ MALLOC_ARENA_MAX=2 java "${jvm_flags[@]}" -Datrest.data-dir="$work/ks" -Dquarkus
 service_pid=$!
 pids+=("$service_pid")
 await_port "$grpc_port" 300 "$service_pid" || fail "key service did not start; see $work/key-service.log"
+for _ in $(seq 1 120); do [ -s "$work/ks/bootstrap-admin-token" ] && break; sleep 0.5; done  # written just after the port opens
 [ -s "$work/ks/bootstrap-admin-token" ] || fail "no bootstrap admin token in $work/ks (authentication off?)"
 admin_token=$(cat "$work/ks/bootstrap-admin-token")
 

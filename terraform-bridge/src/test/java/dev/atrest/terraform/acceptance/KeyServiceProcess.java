@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +74,9 @@ final class KeyServiceProcess implements AutoCloseable {
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
     }
 
+    /** Listening, and the bootstrap token written (which happens just after the port opens). */
     private void awaitListening() throws InterruptedException {
-        if (Acceptance.awaitListening(grpcPort, STARTUP_LIMIT, process::isAlive)) {
+        if (Acceptance.awaitListening(grpcPort, STARTUP_LIMIT, process::isAlive) && awaitAdminToken()) {
             return;
         }
         boolean exited = !process.isAlive();
@@ -82,6 +84,17 @@ final class KeyServiceProcess implements AutoCloseable {
         throw new IllegalStateException(exited
                 ? "key service exited during start-up; see " + log
                 : "key service not listening after " + STARTUP_LIMIT + "; see " + log);
+    }
+
+    private boolean awaitAdminToken() throws InterruptedException {
+        Instant deadline = Instant.now().plus(STARTUP_LIMIT);
+        while (!Files.isRegularFile(dataDir.resolve("bootstrap-admin-token"))) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(250);
+        }
+        return true;
     }
 
     @Override

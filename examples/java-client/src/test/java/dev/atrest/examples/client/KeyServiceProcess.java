@@ -59,17 +59,25 @@ final class KeyServiceProcess implements AutoCloseable {
     private void awaitListening() throws InterruptedException {
         Instant deadline = Instant.now().plus(STARTUP_LIMIT);
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", grpcPort), 500);
+            // The bootstrap token is written just after the port opens.
+            if (listening() && Files.isRegularFile(dataDir.resolve("bootstrap-admin-token"))) {
                 return;
-            } catch (IOException notYet) {
-                Thread.sleep(250);
             }
+            Thread.sleep(250);
         }
         boolean exited = !process.isAlive();
         close();
         throw new IllegalStateException((exited ? "key service exited during start-up" : "key service not listening after "
                 + STARTUP_LIMIT) + "; see " + log);
+    }
+
+    private boolean listening() {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", grpcPort), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static int freePort() throws IOException {
