@@ -32,11 +32,13 @@ def verdict(ok):
 
 rows = [("WhoAmI (baseline)", "whoami-c16", 16), ("WhoAmI (baseline)", "whoami-c64", 64),
         ("GetDatabaseKey", "keys-c16", 16), ("GetDatabaseKey", "keys-c64", 64),
-        ("GetDatabaseKey, half rate", "keys-half-rate", 16)]
+        ("GetDatabaseKey, half rate", "keys-half-rate", 16), ("WhoAmI, same rate", "whoami-half-rate", 16)]
 rss_samples = [int(line) for line in (work / "rss.kb").read_text().split()] if (work / "rss.kb").exists() else [0]
 max_rss_mb = max(rss_samples) / 1024
 ratios = {c: report(f"keys-c{c}")["rps"] / report(f"whoami-c{c}")["rps"] for c in (16, 64)}
 half_p99 = percentile("keys-half-rate", 99)
+gc_pauses = [float(line.rsplit(" ", 1)[1][:-2]) for line in (work / "gc.log").read_text().splitlines()
+             if "Pause" in line and line.endswith("ms")] if (work / "gc.log").exists() else []
 failed = sum(errors(case) for _, case, _ in rows) + errors("create")
 
 print(f"# Data-plane benchmark\n\n{started}, `{command}`\n")
@@ -59,4 +61,6 @@ print(f"| KMS calls at moto (key creation + all load) <= master keys touched ({m
       f"| {verdict(kms_calls <= master_keys)} |")
 print(f"| key service max RSS under load <= 300 MB ({len(rss_samples)} samples) | {max_rss_mb:.0f} MB "
       f"| {verdict(max_rss_mb <= 300)} |")
+print(f"| (GC pauses in the whole run: {len(gc_pauses)}, longest {max(gc_pauses, default=0):.1f} ms, "
+      f"total {sum(gc_pauses):.0f} ms) | | |")
 print(f"| failed calls (all cases, incl. key creation) = 0 | {failed} | {verdict(failed == 0)} |")
