@@ -8,9 +8,12 @@ terraform {
   }
 }
 
-# endpoint, tls_ca_file and token can also come from ATREST_ENDPOINT, ATREST_TLS_CA_FILE, ATREST_TOKEN.
+# Each setting can also come from the environment: ATREST_ENDPOINT, ATREST_CA_CERTIFICATE_FILE, ATREST_TOKEN
+# (an ADMIN token for this project), ATREST_CLIENT_CERTIFICATE_FILE + ATREST_CLIENT_KEY_FILE (mutual TLS).
 provider "atrest" {
-  endpoint = var.key_service_endpoint
+  endpoint            = var.key_service_endpoint
+  ca_certificate_file = var.key_service_ca_certificate_file
+  token               = var.atrest_token
 }
 
 resource "atrest_project_encryption" "payments" {

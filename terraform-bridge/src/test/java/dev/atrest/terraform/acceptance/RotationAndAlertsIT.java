@@ -20,7 +20,6 @@ import dev.atrest.v1.SetClusterEncryptionRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,7 +57,7 @@ class RotationAndAlertsIT {
         Acceptance.requirePeers();
         workRoot = Acceptance.newWorkRoot();
         keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
-        channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();
+        channel = keyService.adminChannel();
     }
 
     @AfterAll
@@ -76,7 +75,7 @@ class RotationAndAlertsIT {
         String project = "rot-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = Acceptance.copyExample("local", workRoot, project);
         Files.writeString(dir.resolve("ledger.tf"), LEDGER);
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService.endpoint(), true);
+        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
         String[] created = {"-input=false", "-var=project_id=" + project, "-var=cmk_rotation_alert_days=200",
                 "-var=rotation_period_days=30"};
         String[] changed = {"-input=false", "-var=project_id=" + project, "-var=cmk_rotation_alert_days=100",
@@ -138,7 +137,7 @@ class RotationAndAlertsIT {
     @Test
     void outOfRuleDays_onCreate_diagnosticsOnBothAttributesAndNothingStored() throws Exception {
         String project = "rot-bad-" + UUID.randomUUID().toString().substring(0, 8);
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService.endpoint(), true);
+        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         // The cluster refers to the project, so OpenTofu plans it only once the project plans: one error per run.
@@ -181,7 +180,7 @@ class RotationAndAlertsIT {
                 output "alert_count" { value = length(data.atrest_alerts.all.alerts) }
                 output "open_alert_count" { value = length(data.atrest_alerts.open.alerts) }
                 """.formatted(project));
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService.endpoint(), true);
+        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         expectExit(tofu.run("apply", "-auto-approve", "-input=false"), 0);

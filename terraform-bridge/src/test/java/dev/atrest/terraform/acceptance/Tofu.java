@@ -21,7 +21,8 @@ final class Tofu {
     private final Path workDir;
     private final Map<String, String> environment = new HashMap<>();
 
-    Tofu(Path binary, Path workDir, Path mirror, String endpoint, boolean pluginTls) throws IOException {
+    /** Configures the provider for {@code keyService} through the environment, as its ADMIN. */
+    Tofu(Path binary, Path workDir, Path mirror, KeyServiceProcess keyService, boolean pluginTls) throws IOException {
         this.binary = binary;
         this.workDir = workDir;
         Path cliConfig = workDir.resolve("mirror.tfrc");
@@ -39,12 +40,23 @@ final class Tofu {
         environment.put("TF_CLI_CONFIG_FILE", cliConfig.toString());
         environment.put("TF_IN_AUTOMATION", "1");
         environment.put("CHECKPOINT_DISABLE", "1");
-        environment.put("ATREST_ENDPOINT", endpoint);
+        environment.put("ATREST_ENDPOINT", keyService.endpoint());
+        environment.put("ATREST_TOKEN", keyService.adminToken());
         environment.put("TF_LOG_PATH", workDir.resolve("tofu.log").toString());
         environment.put("TF_LOG", "DEBUG");
         if (!pluginTls) {
             environment.put("TF_DISABLE_PLUGIN_TLS", "1");
         }
+    }
+
+    /** Another token for the provider, or none when {@code token} is null. */
+    Tofu withToken(String token) {
+        if (token == null) {
+            environment.remove("ATREST_TOKEN");
+        } else {
+            environment.put("ATREST_TOKEN", token);
+        }
+        return this;
     }
 
     Result run(String... arguments) throws IOException, InterruptedException {

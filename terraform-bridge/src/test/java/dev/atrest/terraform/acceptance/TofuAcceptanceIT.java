@@ -5,6 +5,7 @@ import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
 import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.EncryptionAtRestProvider;
@@ -12,7 +13,6 @@ import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SetClusterEncryptionRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The provider driven by a real OpenTofu against a real key service, through examples/terraform/local:
  * create, no-change plan, in-place root-key change, import, drift, destroy; once over plugin mTLS (the
- * default) and once with TF_DISABLE_PLUGIN_TLS=1. Needs {@code scripts/test-peers/install-tofu.sh} and a
+ * default) and once with TF_DISABLE_PLUGIN_TLS=1; the provider acts as the service's bootstrap ADMIN (ATREST_TOKEN),
+ * and without a valid token gets a diagnostic, not a crash. Needs {@code scripts/test-peers/install-tofu.sh} and a
  * packaged key service; runs in {@code mvn -pl terraform-bridge verify} (failsafe), skip with -DskipITs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +41,7 @@ class TofuAcceptanceIT {
         Acceptance.requirePeers();
         workRoot = Acceptance.newWorkRoot();
         keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
-        channel = NettyChannelBuilder.forTarget(keyService.endpoint()).usePlaintext().build();
+        channel = keyService.adminChannel();
     }
 
     @AfterAll
@@ -57,7 +58,7 @@ class TofuAcceptanceIT {
     @ValueSource(booleans = {true, false})
     void localExample_fullLifecycle_convergesAndCleansUp(boolean pluginTls) throws Exception {
         String project = "acc-" + (pluginTls ? "mtls" : "plain") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService.endpoint(), pluginTls);
+        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService, pluginTls);
         String projectVar = "-var=project_id=" + project;
 
         expectExit(tofu.run("init", "-input=false"), 0);
@@ -127,7 +128,7 @@ class TofuAcceptanceIT {
                   encryption_at_rest_provider = "GCP"
                 }
                 """);
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService.endpoint(), pluginTls);
+        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, pluginTls);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         Tofu.Result plan = tofu.run("plan", "-input=false");
@@ -137,5 +138,26 @@ class TofuAcceptanceIT {
                 .contains("Error: empty project_id", "project_id = \"\"")
                 .contains("Error: conflicting AWS credentials", "role_arn               = \"arn:aws:iam::111122223333:role/atrest\"")
                 .contains("Error: unknown encryption_at_rest_provider", "encryption_at_rest_provider = \"GCP\"");
+    }
+
+    @ParameterizedTest(name = "token {0}")
+    @ValueSource(strings = {"missing", "wrong"})
+    void localExample_withoutValidToken_failsWithCredentialsDiagnosticAndStoresNothing(String token)
+            throws Exception {
+        String project = "acc-token-" + token + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService, true)
+                .withToken(token.equals("missing") ? null : "atrest_" + "x".repeat(43));
+        expectExit(tofu.run("init", "-input=false"), 0);
+
+        Tofu.Result apply = tofu.run("apply", "-auto-approve", "-input=false", "-var=project_id=" + project);
+
+        expectExit(apply, 1);
+        assertThat(apply.output())
+                .contains("Error: cannot enable encryption of project " + project)
+                .contains("did not accept the provider's credentials", "ATREST_TOKEN")
+                .doesNotContain("plugin crashed", "panic");
+        assertThatThrownBy(() -> ProjectEncryptionServiceGrpc.newBlockingStub(channel)
+                .getProjectEncryption(GetProjectEncryptionRequest.newBuilder().setProjectId(project).build()))
+                .hasMessageContaining("NOT_FOUND");
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Turn encryption off again: every cluster first (NONE), then the project. Keys are kept
 # (decrypt-only) so that snapshots taken while encrypted stay readable.
-# Usage: 07-cleanup.sh PROJECT_ID CLUSTER_NAME...
+# Usage: 11-cleanup.sh PROJECT_ID CLUSTER_NAME...
 source "$(dirname "$0")/env.sh"
 project="${1:?usage: $0 PROJECT_ID CLUSTER_NAME...}"
 shift

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The data plane under load, in one run against the packaged key service on loopback with authentication
+# on: a project on an AWS CMK in moto, 4 encrypted clusters, 1,000 database keys made beforehand, and a
+# KEY_CONSUMER token. ghz then drives
+#   AccessService/WhoAmI               (authenticated no-op: the baseline) at concurrency 16 and 64,
+#   DatabaseKeyService/GetDatabaseKey  over the 1,000 databases at concurrency 16 and 64,
+#   GetDatabaseKey at a fixed rate of half the best GetDatabaseKey rate, for its p99 (and WhoAmI at that rate).
+# It counts moto's KMS requests while the keys are made and the load runs, samples the service's RSS, and
+# prints the table it writes to key-service/bench/results/data-plane.md.
+# Targets (issue 5): GetDatabaseKey rps >= 0.8 x WhoAmI rps; p99 <= 2 ms at half rate; KMS calls <= master
+# keys touched; RSS <= 300 MB.
+# Usage: key-service/bench/data-plane.sh [seconds per case, default 20]
+# Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
+# packaged service (built here with mvn -o when key-service/target/quarkus-app is missing).
+set -euo pipefail
+seconds="${1:-20}"
+repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+tools="$repo/.tools"
+ghz="$tools/bin/ghz"
+grpcurl="$tools/bin/grpcurl"
+moto_server="$tools/venv/bin/moto_server"
+jar="$repo/key-service/target/quarkus-app/quarkus-run.jar"
+work="$repo/key-service/target/bench-data-plane"   # not /tmp: the embedded MariaDB wipes data dirs there
+results="$repo/key-service/bench/results/data-plane.md"
+ghz_version=v0.120.0
+clusters=4
+databases=1000
+
+# The service's JVM. Measured with -XX:NativeMemoryTracking=summary under load: besides the heap, about 70 MB
+# of class metadata (Quarkus, Hibernate, the AWS SDK), 20 MB of JIT code, 18 MB of symbols and 10 MB of thread
+# stacks are committed whatever the heap, so the heap is the one lever: capped at 128 MB, about twice what
+# stays live under this load. Serial GC: with two cores, a parallel or concurrent collector's threads compete
+# with the request threads, and a young collection of a heap this small takes a millisecond or two. The other
+# caps bound what may grow beyond the heap (class metadata, JIT code, Netty's direct buffers, thread stacks);
+# MALLOC_ARENA_MAX keeps glibc from giving each busy thread its own 64 MB malloc arena.
+jvm_flags=(-XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
+  -XX:MaxDirectMemorySize=32m -Xss512k)
+
+fail() { echo "data-plane benchmark: $*" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+await_port() { # port seconds pid
+  for _ in $(seq 1 "$(($2 * 2))"); do
+    kill -0 "$3" 2>/dev/null || return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+[ -x "$moto_server" ] && [ -x "$grpcurl" ] || fail "moto or grpcurl missing: run scripts/test-peers/install.sh"
+if [ ! -x "$ghz" ]; then
+  echo "installing ghz $ghz_version into $tools/bin" >&2
+  GOBIN="$tools/bin" go install "github.com/bojand/ghz/cmd/ghz@$ghz_version"
+fi
+if [ ! -f "$jar" ]; then
+  echo "packaging the key service" >&2
+  (cd "$repo" && mvn -o -B -q -pl key-service -am package -DskipTests)
+fi
+
+rm -rf "$work" && mkdir -p "$work/ks" "$(dirname "$results")"
+pids=()
+trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT
+
+moto_port=$(free_port)
+"$moto_server" -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+pids+=($!)
+await_port "$moto_port" 30 "${pids[-1]}" || fail "moto did not start; see $work/moto.log"
+cmk=$("$tools/venv/bin/python" -c "
+import boto3
+kms = boto3.client('kms', endpoint_url='http://127.0.0.1:$moto_port', region_name='us-east-1',
+                   aws_access_key_id='bench', aws_secret_access_key='bench')
+print(kms.create_key(Description='atrest data-plane benchmark')['KeyMetadata']['Arn'])")
+
+grpc_port=$(free_port)
+MALLOC_ARENA_MAX=2 java "${jvm_flags[@]}" -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
+  -Dquarkus.http.port="$(free_port)" -Datrest.aws.endpoint-override="http://127.0.0.1:$moto_port" \
+  -Daws.accessKeyId=bench -Daws.secretAccessKey=bench -Daws.region=us-east-1 \
+  -jar "$jar" >"$work/key-service.log" 2>&1 &
+service_pid=$!
+pids+=("$service_pid")
+await_port "$grpc_port" 300 "$service_pid" || fail "key service did not start; see $work/key-service.log"
+for _ in $(seq 1 120); do [ -s "$work/ks/bootstrap-admin-token" ] && break; sleep 0.5; done  # written just after the port opens
+[ -s "$work/ks/bootstrap-admin-token" ] || fail "no bootstrap admin token in $work/ks (authentication off?)"
+admin_token=$(cat "$work/ks/bootstrap-admin-token")
+
+# Tokens go to grpcurl and ghz in files and environment variables only, never on a command line.
+call() { # token method json
+  ATREST_BENCH_TOKEN="$1" "$grpcurl" -plaintext -format-error -H "authorization: Bearer \${ATREST_BENCH_TOKEN}" \
+    -expand-headers -d "$3" "127.0.0.1:$grpc_port" "$2"
+}
+call "$admin_token" atrest.v1.ProjectEncryptionService/UpdateProjectEncryption \
+  "{\"project_encryption\": {\"project_id\": \"bench\", \"aws_kms\": {\"enabled\": true,
+    \"customer_master_key_id\": \"$cmk\", \"region\": \"us-east-1\"}}}" >/dev/null
+for c in $(seq 0 $((clusters - 1))); do
+  call "$admin_token" atrest.v1.ClusterEncryptionService/SetClusterEncryption \
+    "{\"project_id\": \"bench\", \"cluster_name\": \"c$c\", \"encryption_at_rest_provider\": \"AWS\"}" >/dev/null
+done
+consumer_token=$(call "$admin_token" atrest.v1.AccessService/CreateAccessToken \
+  '{"name": "bench", "role": "KEY_CONSUMER", "project_ids": ["bench"], "ttl_days": 1}' |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+
+# One ghz configuration per case, in files only this user can read (they hold the token).
+umask 077
+key_data="{\"project_id\": \"bench\", \"cluster_name\": \"c{{mod .RequestNumber $clusters}}\",
+  \"database_name\": \"db-{{mod .RequestNumber $databases}}\"}"
+ghz_case() { # name call data extra-json
+  ATREST_BENCH_TOKEN="$consumer_token" python3 - "$work/$1.config.json" "$2" "$3" "$4" "127.0.0.1:$grpc_port" <<'EOF'
+import json, os, sys
+path, call, data, extra, host = sys.argv[1:]
+auth = {"authorization": "Bearer " + os.environ["ATREST_BENCH_TOKEN"]}
+config = {"host": host, "call": call, "insecure": True, "connections": 4, "data": json.loads(data),
+          "metadata": auth, "reflect-metadata": auth, "format": "json",
+          "duration-stop": "wait"}  # finish the calls in flight at the end instead of counting them as errors
+config.update(json.loads(extra))
+json.dump(config, open(path, "w"))
+EOF
+  "$ghz" --config "$work/$1.config.json" --output "$work/$1.json" >"$work/$1.log" 2>&1 \
+    || fail "ghz case $1 failed; see $work/$1.log"
+}
+moto_kms_requests() { grep -c '"POST / HTTP' "$work/moto.log" || true; }
+
+kms_before=$(moto_kms_requests)
+started=$(date -u +%FT%TZ)
+echo "making $databases database keys over $clusters clusters" >&2
+ghz_case create atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" "{\"total\": $databases, \"concurrency\": 8}"
+echo "warming up" >&2
+ghz_case warmup-whoami atrest.v1.AccessService.WhoAmI '{}' '{"duration": "10s", "concurrency": 16}'
+ghz_case warmup-keys atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" '{"duration": "10s", "concurrency": 16}'
+
+while kill -0 "$service_pid" 2>/dev/null; do ps -o rss= -p "$service_pid" >>"$work/rss.kb" || true; sleep 0.5; done &
+pids+=($!)
+for concurrency in 16 64; do
+  echo "WhoAmI and GetDatabaseKey at concurrency $concurrency, ${seconds}s each" >&2
+  ghz_case "whoami-c$concurrency" atrest.v1.AccessService.WhoAmI '{}' \
+    "{\"duration\": \"${seconds}s\", \"concurrency\": $concurrency}"
+  ghz_case "keys-c$concurrency" atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" \
+    "{\"duration\": \"${seconds}s\", \"concurrency\": $concurrency}"
+done
+half_rate=$(python3 -c "
+import json
+print(max(1, int(max(json.load(open('$work/keys-c%d.json' % c))['rps'] for c in (16, 64)) / 2)))")
+echo "GetDatabaseKey, then WhoAmI, at $half_rate/s for ${seconds}s" >&2
+ghz_case keys-half-rate atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" \
+  "{\"duration\": \"${seconds}s\", \"concurrency\": 16, \"rps\": $half_rate}"
+# The same rate of the no-op: what the machine and the RPC stack alone add to the tail.
+ghz_case whoami-half-rate atrest.v1.AccessService.WhoAmI '{}' \
+  "{\"duration\": \"${seconds}s\", \"concurrency\": 16, \"rps\": $half_rate}"
+kms_calls=$(($(moto_kms_requests) - kms_before))
+
+python3 "$(dirname "$(readlink -f "$0")")/data-plane-report.py" "$work" "$kms_calls" "$clusters" "$databases" \
+  "$started" "key-service/bench/data-plane.sh $seconds" "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
+echo "written to $results; raw ghz reports in $work" >&2
