@@ -9,16 +9,23 @@ import com.google.rpc.ErrorInfo;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
 import dev.atrest.keyservice.support.TestClock;
+import dev.atrest.v1.AuditRecord;
 import dev.atrest.v1.ClusterEncryptionState;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.CreateAccessTokenResponse;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetClusterEncryptionRequest;
+import dev.atrest.v1.GetDatabaseKeyRequest;
 import dev.atrest.v1.GetProjectEncryptionRequest;
+import dev.atrest.v1.ListAuditRecordsRequest;
+import dev.atrest.v1.ListAuditRecordsResponse;
+import dev.atrest.v1.ListClusterKeysRequest;
 import dev.atrest.v1.ListSnapshotsRequest;
 import dev.atrest.v1.RegisterSnapshotRequest;
 import dev.atrest.v1.RevokeAccessTokenRequest;
 import dev.atrest.v1.Role;
+import dev.atrest.v1.VerifyAuditLogRequest;
+import dev.atrest.v1.VerifyAuditLogResponse;
 import dev.atrest.v1.WhoAmIRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.Status;
@@ -26,13 +33,15 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
  * The authentication and authorisation matrix on the running service, over real gRPC: each refusal
- * has the right code and a message that says why, and changes nothing. (Audit-record assertions join
- * these once the audit store is merged: see {@link #refused}.)
+ * has the right code and a message that says why, is recorded once in the audit log, and changes or
+ * releases nothing.
  */
 @QuarkusTest
 class AccessControlGrpcTest {
@@ -137,6 +146,45 @@ class AccessControlGrpcTest {
     }
 
     @Test
+    void getDatabaseKey_administrator_permissionDeniedAndNoKeyCreated() {
+        String project = encryptedCluster("c1");
+        Client admin = Api.withNewToken(Role.ADMIN, project);
+
+        assertRefused(() -> admin.databaseKeys().getDatabaseKey(getKey(project, "c1", "orders")),
+                Status.Code.PERMISSION_DENIED, "needs the role KEY_CONSUMER");
+
+        assertThat(databaseKeyCount(project, "c1")).isZero();
+    }
+
+    @Test
+    void getDatabaseKey_keyConsumerOfAnotherProject_permissionDeniedAndNoKeyCreated() {
+        String project = encryptedCluster("c1");
+        Client elsewhere = Api.withNewToken(Role.KEY_CONSUMER, Api.uniqueId("other"));
+
+        assertRefused(() -> elsewhere.databaseKeys().getDatabaseKey(getKey(project, "c1", "orders")),
+                Status.Code.PERMISSION_DENIED, "on project '" + project + "'");
+
+        assertThat(databaseKeyCount(project, "c1")).isZero();
+    }
+
+    @Test
+    void getDatabaseKey_keyConsumerOfTheProject_releasedAndAudited() {
+        String project = encryptedCluster("c1");
+        Client consumer = Api.withNewToken(Role.KEY_CONSUMER, project);
+        String principal = consumer.access().whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipal();
+        long before = auditedSoFar();
+
+        assertThat(consumer.databaseKeys().getDatabaseKey(getKey(project, "c1", "orders")).getKey().size()).isEqualTo(32);
+
+        assertThat(auditRecordsAfter(before)).filteredOn(r -> r.getAction().endsWith("/GetDatabaseKey")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getActor()).isEqualTo(principal);
+                    assertThat(r.getResource()).isEqualTo("projects/" + project + "/clusters/c1/databases/orders");
+                    assertThat(r.getOutcome()).isEqualTo("OK");
+                });
+    }
+
+    @Test
     void dataPlaneRpc_keyConsumerOnItsProject_allowed() {
         String project = encryptedCluster("c1");
         Client consumer = Api.withNewToken(Role.KEY_CONSUMER, project);
@@ -164,16 +212,49 @@ class AccessControlGrpcTest {
         assertThat(Api.health()).isEqualTo(ServingStatus.SERVING);
     }
 
+    /** Asserts the call is refused with {@code code} and {@code reason}, and that the refusal is audited once. */
     static StatusRuntimeException refused(ThrowingCallable call, Status.Code code, String reason) {
+        long before = auditedSoFar();
         StatusRuntimeException[] caught = new StatusRuntimeException[1];
         assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
             assertThat(e.getStatus().getDescription()).contains(reason);
             caught[0] = e;
         });
-        // Audit: assert here that the refusal was recorded (actor, method, resource, code, reason) once the
-        // audit store is merged.
+        // Calls made inside `call` to set it up (creating a token) are audited too, with outcome OK.
+        assertThat(auditRecordsAfter(before)).filteredOn(r -> r.getOutcome().equals(code.name())).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getAction()).startsWith("atrest.v1.");
+                    assertThat(r.getDetail()).contains(reason);
+                    assertThat(r.getActor()).isNotBlank();
+                    if (code == Status.Code.UNAUTHENTICATED) {
+                        assertThat(r.getActor()).isEqualTo("anonymous");
+                    } else {
+                        assertThat(r.getActor()).startsWith("token:");
+                    }
+                });
         return caught[0];
+    }
+
+    /** How many records the audit log holds, once everything queued is written (sequences have no gaps). */
+    static long auditedSoFar() {
+        VerifyAuditLogResponse verdict = Api.audit().verifyAuditLog(VerifyAuditLogRequest.getDefaultInstance());
+        assertThat(verdict.getIntact()).as(verdict.getProblem()).isTrue();
+        return verdict.getRecordsVerified();
+    }
+
+    /** Every record written after sequence {@code after}. */
+    static List<AuditRecord> auditRecordsAfter(long after) {
+        auditedSoFar();
+        List<AuditRecord> records = new ArrayList<>();
+        long next = after;
+        do {
+            ListAuditRecordsResponse page = Api.audit().listAuditRecords(ListAuditRecordsRequest.newBuilder()
+                    .setAfterSequence(next).setPageSize(1000).build());
+            records.addAll(page.getRecordsList());
+            next = page.getNextAfterSequence();
+        } while (next != 0);
+        return records;
     }
 
     static void assertRefused(ThrowingCallable call, Status.Code code, String reason) {
@@ -196,6 +277,16 @@ class AccessControlGrpcTest {
         assertThatThrownBy(() -> Api.projects().getProjectEncryption(getProject(project)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    private static int databaseKeyCount(String project, String cluster) {
+        return Api.clusters().listClusterKeys(ListClusterKeysRequest.newBuilder().setProjectId(project)
+                .setClusterName(cluster).build()).getDatabaseKeysCount();
+    }
+
+    private static GetDatabaseKeyRequest getKey(String project, String cluster, String database) {
+        return GetDatabaseKeyRequest.newBuilder().setProjectId(project).setClusterName(cluster)
+                .setDatabaseName(database).build();
     }
 
     private static GetProjectEncryptionRequest getProject(String project) {

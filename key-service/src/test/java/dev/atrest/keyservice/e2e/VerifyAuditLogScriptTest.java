@@ -57,12 +57,21 @@ class VerifyAuditLogScriptTest {
     }
 
     @Test
-    void verifyScript_withToken_grpcurlAcceptsTheHeaderAndTheTokenStaysOutOfTheOutput() throws Exception {
-        // Without authentication (development mode) the header is ignored; with it, it is the credential.
-        Result verify = run("localhost:" + Api.PORT, "tok-audit-script-secret");
+    void verifyScript_adminToken_keepsTheTokenOutOfTheOutput() throws Exception {
+        Result verify = run();
 
         assertThat(verify.exitCode).as(verify.output).isZero();
-        assertThat(verify.output).doesNotContain("tok-audit-script-secret");
+        assertThat(verify.output).doesNotContain(Api.ADMIN_TOKEN);
+    }
+
+    @Test
+    void verifyScript_unknownToken_exitsTwoWithoutEchoingIt() throws Exception {
+        String unknown = "atrest_" + "B".repeat(43);
+
+        Result verify = run("localhost:" + Api.PORT, unknown);
+
+        assertThat(verify.exitCode).as(verify.output).isEqualTo(2);
+        assertThat(verify.output).contains("\"code\": 16", "unknown bearer token").doesNotContain(unknown);
     }
 
     @Test
@@ -82,7 +91,7 @@ class VerifyAuditLogScriptTest {
     }
 
     private static Result run() throws IOException, InterruptedException {
-        return run("localhost:" + Api.PORT, null);
+        return run("localhost:" + Api.PORT, Api.ADMIN_TOKEN);
     }
 
     private static Result run(String address, String token) throws IOException, InterruptedException {
@@ -93,6 +102,8 @@ class VerifyAuditLogScriptTest {
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("ATREST_ADDR", address);
         builder.environment().put("GRPCURL", grpcurl.toString());
+        // Never the repository's own .data: the token is the one given, or none.
+        builder.environment().put("ATREST_DATA_DIR", "target/no-data-dir");
         if (token != null) {
             builder.environment().put("ATREST_TOKEN", token);
         }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * the caller sending the same update again.
  */
 class CmkChangeCrashIT {
-    /** With the other crash test's, 50 kills per build; -Datrest.fault.trials=N for a longer run. */
+    /** With the other crash test's, 50 kills per build; -Dfault.trials=N for a longer run. */
     private static final int DEFAULT_TRIALS = 25;
     private static final int CLUSTERS = 20;
     private static final int KEYS_PER_CLUSTER = 20;

@@ -7,8 +7,8 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * One fault-test run: its seed (printed, and replayable with {@code -Datrest.fault.seed=}), how many
- * trials ({@code -Datrest.fault.trials=}), and the data directory its services keep LOCAL root keys in.
+ * One fault-test run: its seed (printed, and replayable with {@code -Dfault.seed=}), how many
+ * trials ({@code -Dfault.trials=}), and the data directory its services keep LOCAL root keys in.
  */
 final class FaultRun {
     final String test;
@@ -31,14 +31,14 @@ final class FaultRun {
     }
 
     static FaultRun of(String test, int defaultTrials) {
-        String given = System.getProperty("atrest.fault.seed");
+        String given = System.getProperty("fault.seed");
         long seed = given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given.trim());
-        int trials = Integer.getInteger("atrest.fault.trials", defaultTrials);
+        int trials = Integer.getInteger("fault.trials", defaultTrials);
         FaultRun run = new FaultRun(test, seed, trials);
         if (defaultTrials == 0) {
             return run; // no random trials: only the data directory and seal key are used
         }
-        System.out.printf("%s: seed %d, %d trials (replay: -Datrest.fault.seed=%d -Dit.test=%s)%n",
+        System.out.printf("%s: seed %d, %d trials (replay: -Dfault.seed=%d -Dit.test=%s)%n",
                 test, seed, trials, seed, test);
         return run;
     }

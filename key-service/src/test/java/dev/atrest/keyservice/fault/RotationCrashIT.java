@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * unwraps and the hierarchy is sound; after a restart the rotation finishes, exactly once.
  */
 class RotationCrashIT {
-    /** With the other crash test's, 50 kills per build; -Datrest.fault.trials=N for a longer run. */
+    /** With the other crash test's, 50 kills per build; -Dfault.trials=N for a longer run. */
     private static final int DEFAULT_TRIALS = 25;
     private static final int CLUSTERS = 4;
     /** With batches of 200, a rotation of this many keys is some twenty transactions. */
