@@ -10,6 +10,7 @@ import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.v1.AuditRecord;
+import dev.atrest.v1.AuditServiceGrpc.AuditServiceBlockingStub;
 import dev.atrest.v1.ClusterEncryptionState;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.CreateAccessTokenResponse;
@@ -35,6 +36,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -172,11 +174,11 @@ class AccessControlGrpcTest {
         String project = encryptedCluster("c1");
         Client consumer = Api.withNewToken(Role.KEY_CONSUMER, project);
         String principal = consumer.access().whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipal();
-        long before = auditedSoFar();
+        long before = auditedSoFar(Api.audit());
 
         assertThat(consumer.databaseKeys().getDatabaseKey(getKey(project, "c1", "orders")).getKey().size()).isEqualTo(32);
 
-        assertThat(auditRecordsAfter(before)).filteredOn(r -> r.getAction().endsWith("/GetDatabaseKey")).singleElement()
+        assertThat(auditRecordsAfter(Api.audit(), before)).filteredOn(r -> r.getAction().endsWith("/GetDatabaseKey")).singleElement()
                 .satisfies(r -> {
                     assertThat(r.getActor()).isEqualTo(principal);
                     assertThat(r.getResource()).isEqualTo("projects/" + project + "/clusters/c1/databases/orders");
@@ -212,9 +214,17 @@ class AccessControlGrpcTest {
         assertThat(Api.health()).isEqualTo(ServingStatus.SERVING);
     }
 
-    /** Asserts the call is refused with {@code code} and {@code reason}, and that the refusal is audited once. */
     static StatusRuntimeException refused(ThrowingCallable call, Status.Code code, String reason) {
-        long before = auditedSoFar();
+        return refused(Api::audit, call, code, reason);
+    }
+
+    /**
+     * Asserts the call is refused with {@code code} and {@code reason}, and that the refusal is audited once
+     * (read through {@code auditor}: an all-projects administrator's stub).
+     */
+    static StatusRuntimeException refused(Supplier<AuditServiceBlockingStub> auditor, ThrowingCallable call,
+                                          Status.Code code, String reason) {
+        long before = auditedSoFar(auditor.get());
         StatusRuntimeException[] caught = new StatusRuntimeException[1];
         assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
@@ -222,7 +232,8 @@ class AccessControlGrpcTest {
             caught[0] = e;
         });
         // Calls made inside `call` to set it up (creating a token) are audited too, with outcome OK.
-        assertThat(auditRecordsAfter(before)).filteredOn(r -> r.getOutcome().equals(code.name())).singleElement()
+        assertThat(auditRecordsAfter(auditor.get(), before)).filteredOn(r -> r.getOutcome().equals(code.name()))
+                .singleElement()
                 .satisfies(r -> {
                     assertThat(r.getAction()).startsWith("atrest.v1.");
                     assertThat(r.getDetail()).contains(reason);
@@ -230,26 +241,26 @@ class AccessControlGrpcTest {
                     if (code == Status.Code.UNAUTHENTICATED) {
                         assertThat(r.getActor()).isEqualTo("anonymous");
                     } else {
-                        assertThat(r.getActor()).startsWith("token:");
+                        assertThat(r.getActor()).matches("(token|certificate):.+");
                     }
                 });
         return caught[0];
     }
 
     /** How many records the audit log holds, once everything queued is written (sequences have no gaps). */
-    static long auditedSoFar() {
-        VerifyAuditLogResponse verdict = Api.audit().verifyAuditLog(VerifyAuditLogRequest.getDefaultInstance());
+    static long auditedSoFar(AuditServiceBlockingStub auditor) {
+        VerifyAuditLogResponse verdict = auditor.verifyAuditLog(VerifyAuditLogRequest.getDefaultInstance());
         assertThat(verdict.getIntact()).as(verdict.getProblem()).isTrue();
         return verdict.getRecordsVerified();
     }
 
     /** Every record written after sequence {@code after}. */
-    static List<AuditRecord> auditRecordsAfter(long after) {
-        auditedSoFar();
+    static List<AuditRecord> auditRecordsAfter(AuditServiceBlockingStub auditor, long after) {
+        auditedSoFar(auditor);
         List<AuditRecord> records = new ArrayList<>();
         long next = after;
         do {
-            ListAuditRecordsResponse page = Api.audit().listAuditRecords(ListAuditRecordsRequest.newBuilder()
+            ListAuditRecordsResponse page = auditor.listAuditRecords(ListAuditRecordsRequest.newBuilder()
                     .setAfterSequence(next).setPageSize(1000).build());
             records.addAll(page.getRecordsList());
             next = page.getNextAfterSequence();
@@ -259,6 +270,11 @@ class AccessControlGrpcTest {
 
     static void assertRefused(ThrowingCallable call, Status.Code code, String reason) {
         refused(call, code, reason);
+    }
+
+    static void assertRefused(Supplier<AuditServiceBlockingStub> auditor, ThrowingCallable call, Status.Code code,
+                              String reason) {
+        refused(auditor, call, code, reason);
     }
 
     static String encryptedCluster(String cluster) {

@@ -11,6 +11,7 @@ import dev.atrest.keyservice.support.Client;
 import dev.atrest.keyservice.support.TestCertificates;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.keyservice.support.TlsTestProfile;
+import dev.atrest.v1.AuditServiceGrpc.AuditServiceBlockingStub;
 import dev.atrest.v1.Caller;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.ListSnapshotsRequest;
@@ -44,6 +45,16 @@ class TlsAccessGrpcTest {
 
     @Inject
     TestClock clock;
+
+    private Client administrator;
+
+    /** The audit log, read over TLS by the administrator. */
+    private AuditServiceBlockingStub auditor() {
+        if (administrator == null) {
+            administrator = client(null, Api.ADMIN_TOKEN);
+        }
+        return administrator.audit();
+    }
 
     @Test
     void bearerToken_overTls_allowed() {
@@ -79,19 +90,19 @@ class TlsAccessGrpcTest {
         assertThat(engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId(project)
                 .setClusterName("c1").setPageSize(500).build()).getSnapshotsList())
                 .extracting(dev.atrest.v1.Snapshot::getSnapshotId).contains(snapshot);
-        assertRefused(() -> engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId(other)
+        assertRefused(this::auditor, () -> engine.snapshots().listSnapshots(ListSnapshotsRequest.newBuilder().setProjectId(other)
                 .setClusterName("c1").build()), Status.Code.PERMISSION_DENIED, "on project '" + other + "'");
     }
 
     @Test
     void certificate_fromAnotherCa_unauthenticated() {
-        assertRefused(() -> client("untrusted", null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+        assertRefused(this::auditor, () -> client("untrusted", null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "not issued by the configured client CA");
     }
 
     @Test
     void certificate_untrustedEvenWithAValidToken_unauthenticated() {
-        assertRefused(() -> client("untrusted", Api.ADMIN_TOKEN).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+        assertRefused(this::auditor, () -> client("untrusted", Api.ADMIN_TOKEN).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "not issued by the configured client CA");
     }
 
@@ -102,19 +113,19 @@ class TlsAccessGrpcTest {
 
         clock.advance(Duration.ofDays(2));
 
-        assertRefused(() -> shortLived.access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+        assertRefused(this::auditor, () -> shortLived.access().whoAmI(WhoAmIRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "expired");
     }
 
     @Test
     void certificate_withoutAGrant_unauthenticated() {
-        assertRefused(() -> client("no-grant", null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+        assertRefused(this::auditor, () -> client("no-grant", null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "CN=unknown-workload is trusted but has no grant");
     }
 
     @Test
     void noCertificateNoToken_unauthenticated() {
-        assertRefused(() -> client(null, null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
+        assertRefused(this::auditor, () -> client(null, null).access().whoAmI(WhoAmIRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "or a client certificate");
     }
 
