@@ -10,6 +10,8 @@
 # Targets (issue 5): GetDatabaseKey rps >= 0.8 x WhoAmI rps; p99 <= 2 ms at half rate; KMS calls <= master
 # keys touched; RSS <= 300 MB.
 # Usage: key-service/bench/data-plane.sh [seconds per case, default 20]
+#   BENCH_EXTRA_JVM  more options for the service JVM, e.g. a JFR recording:
+#                    -XX:StartFlightRecording=delay=40s,duration=25s,filename=dp.jfr,settings=profile
 # Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
 # packaged service (built here with mvn -o when key-service/target/quarkus-app is missing).
 set -euo pipefail
@@ -72,7 +74,7 @@ kms = boto3.client('kms', endpoint_url='http://127.0.0.1:$moto_port', region_nam
 print(kms.create_key(Description='atrest data-plane benchmark')['KeyMetadata']['Arn'])")
 
 grpc_port=$(free_port)
-MALLOC_ARENA_MAX=2 java "${jvm_flags[@]}" -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
+MALLOC_ARENA_MAX=2 java "${jvm_flags[@]}" ${BENCH_EXTRA_JVM:-} -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
   -Dquarkus.http.port="$(free_port)" -Datrest.aws.endpoint-override="http://127.0.0.1:$moto_port" \
   -Daws.accessKeyId=bench -Daws.secretAccessKey=bench -Daws.region=us-east-1 \
   -jar "$jar" >"$work/key-service.log" 2>&1 &

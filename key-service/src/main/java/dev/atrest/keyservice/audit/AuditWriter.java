@@ -12,14 +12,17 @@ import org.jboss.logging.Logger;
 
 /**
  * The audit log's one writer thread: takes what has queued up (up to a batch) and appends it in one
- * transaction. Batches form by themselves under load, while the previous one commits, so a quiet service
- * writes each record at once and a busy one still makes few transactions. A batch that fails stays in
- * hand and is retried, with growing pauses, until it is written: nothing is skipped, and records keep
- * their order.
+ * transaction. After the first record it lingers a little for more, unless a flush is waiting: no call
+ * waits for the write (only for the queue), and under load this turns thousands of small commits a second
+ * into a few large ones, which is most of what auditing every key release costs the database. A batch
+ * that fails stays in hand and is retried, with growing pauses, until it is written: nothing is skipped,
+ * and records keep their order.
  */
 final class AuditWriter implements Runnable {
     private static final Logger LOG = Logger.getLogger(AuditWriter.class);
     private static final long IDLE_POLL_MS = 20;
+    /** How long a batch waits for more records once it has one (what a kill -9 can lose grows by as much). */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final long FIRST_RETRY_MS = 50;
     private static final long MAX_RETRY_MS = 5_000;
 
@@ -92,8 +95,22 @@ final class AuditWriter implements Runnable {
             return false;
         }
         batch.add(first);
-        queue.drainTo(batch, batchSize - 1);
+        queue.drainTo(batch, batchSize - batch.size());
+        if (batch.size() < batchSize && !stopping && !hasFlush(batch)) {
+            // Sleep rather than wait on the queue: a waiting writer would be woken by every record queued.
+            TimeUnit.NANOSECONDS.sleep(LINGER_NANOS);
+            queue.drainTo(batch, batchSize - batch.size());
+        }
         return true;
+    }
+
+    private static boolean hasFlush(List<Queued> batch) {
+        for (Queued queued : batch) {
+            if (queued instanceof Flush) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void write(List<Queued> batch) throws SQLException {
