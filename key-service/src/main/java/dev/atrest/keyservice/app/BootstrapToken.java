@@ -11,6 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -29,6 +32,12 @@ public class BootstrapToken {
     private final AccessTokenRepository rows;
     private final SecureRandom random;
     private final Clock clock;
+    /**
+     * Opens once start-up has created the bootstrap token or found it unneeded. The gRPC port opens before
+     * start-up observers run, so a client holding the bootstrap token (an adopted file is there before the
+     * service starts) can call before its row exists; token checks wait for this instead of refusing it.
+     */
+    private final CountDownLatch settled = new CountDownLatch(1);
 
     BootstrapToken(AccessTokenRepository rows, SecureRandom random, Clock clock) {
         this.rows = rows;
@@ -38,6 +47,28 @@ public class BootstrapToken {
 
     /** Creates the bootstrap token unless some token exists already. */
     public void createIfNone(Path file) {
+        try {
+            create(file);
+        } finally {
+            settled.countDown();
+        }
+    }
+
+    /** Whether start-up has finished with the bootstrap token (always, after the first moments). */
+    boolean isSettled() {
+        return settled.getCount() == 0;
+    }
+
+    /** Waits at most {@code limit} for start-up to finish with the bootstrap token. */
+    void awaitSettled(Duration limit) {
+        try {
+            settled.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void create(Path file) {
         if (QuarkusTransaction.requiringNew().call(rows::anyExists)) {
             LOG.debugf("access tokens exist: no bootstrap token needed");
             return;

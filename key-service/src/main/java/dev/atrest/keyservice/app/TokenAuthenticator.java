@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,12 +28,17 @@ public class TokenAuthenticator {
     private record Verified(AccessToken token, Instant readTime) {}
 
     private final Map<String, Verified> bySha256 = new ConcurrentHashMap<>();
+    /** Longer than any start-up takes to store the bootstrap token; a call waits this long at most. */
+    private static final Duration BOOTSTRAP_WAIT = Duration.ofSeconds(30);
+
     private final AccessTokenRepository rows;
+    private final BootstrapToken bootstrap;
     private final Clock clock;
     private final Duration cacheTtl;
 
-    TokenAuthenticator(AccessTokenRepository rows, Clock clock, AtrestConfig config) {
+    TokenAuthenticator(AccessTokenRepository rows, BootstrapToken bootstrap, Clock clock, AtrestConfig config) {
         this.rows = rows;
+        this.bootstrap = bootstrap;
         this.clock = clock;
         this.cacheTtl = config.auth().tokenCacheTtl();
     }
@@ -65,7 +71,16 @@ public class TokenAuthenticator {
     }
 
     private AccessToken read(String sha256) {
-        return QuarkusTransaction.joiningExisting().call(() -> rows.findBySha256(sha256).map(AccessTokenEntity::toDomain))
-                .orElseThrow(() -> new UnauthenticatedException("unknown bearer token"));
+        Optional<AccessToken> token = find(sha256);
+        if (token.isEmpty() && !bootstrap.isSettled()) {
+            // The service is still storing the bootstrap token, which may be this one: wait, then look again.
+            bootstrap.awaitSettled(BOOTSTRAP_WAIT);
+            token = find(sha256);
+        }
+        return token.orElseThrow(() -> new UnauthenticatedException("unknown bearer token"));
+    }
+
+    private Optional<AccessToken> find(String sha256) {
+        return QuarkusTransaction.joiningExisting().call(() -> rows.findBySha256(sha256).map(AccessTokenEntity::toDomain));
     }
 }
