@@ -20,7 +20,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The data plane against moto: keys held in memory cost no KMS call, and a CMK found revoked by the
@@ -40,7 +39,7 @@ class DatabaseKeyRevocationTest {
         String project = encryptedProject(keyArn);
         DatabaseKey before = get(project, "orders");
 
-        setKeyEnabled(keyArn, false);
+        Moto.setKeyEnabled(keyArn, false);
         // Until the next check, the key held in memory is still served: no KMS call is made for it.
         assertThat(get(project, "orders").getKey()).isEqualTo(before.getKey());
         healthChecks.run(); // what jobs.KeyHealthJob runs every atrest.validation.interval
@@ -51,7 +50,7 @@ class DatabaseKeyRevocationTest {
             assertThat(Api.errorInfo(e).getMetadataMap().get("kms_reason")).containsIgnoringCase("disabled");
         });
 
-        setKeyEnabled(keyArn, true);
+        Moto.setKeyEnabled(keyArn, true);
         healthChecks.run();
 
         assertThat(get(project, "orders").getKey()).isEqualTo(before.getKey());
@@ -95,15 +94,4 @@ class DatabaseKeyRevocationTest {
                 .setClusterName("c1").setDatabaseName(database).build());
     }
 
-    /** moto's EnableKey and DisableKey want the bare key id. */
-    private static void setKeyEnabled(String keyArn, boolean enabled) {
-        String keyId = keyArn.substring(keyArn.lastIndexOf('/') + 1);
-        try (KmsClient kms = Moto.adminClient()) {
-            if (enabled) {
-                kms.enableKey(r -> r.keyId(keyId));
-            } else {
-                kms.disableKey(r -> r.keyId(keyId));
-            }
-        }
-    }
 }

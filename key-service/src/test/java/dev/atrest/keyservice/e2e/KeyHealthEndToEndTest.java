@@ -29,7 +29,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * CMK health against moto: a disabled CMK locks the project's clusters out until it is enabled again;
@@ -52,7 +51,7 @@ class KeyHealthEndToEndTest {
         String project = encryptedProject(keyArn);
         byte[] before = databaseKeyBytes(project);
 
-        setKeyEnabled(keyArn, false);
+        Moto.setKeyEnabled(keyArn, false);
         job.run();
 
         assertThat(openTypes(project)).containsExactly(AlertType.KEY_INVALID);
@@ -66,7 +65,7 @@ class KeyHealthEndToEndTest {
                     assertThat(ErrorMapper.toStatus(e).getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
                 });
 
-        setKeyEnabled(keyArn, true);
+        Moto.setKeyEnabled(keyArn, true);
         ProjectEncryption validated = validate(project);
 
         assertThat(validated.getValid()).isTrue();
@@ -109,7 +108,7 @@ class KeyHealthEndToEndTest {
 
         Moto.link().cut();
         try {
-            setKeyEnabled(keyArn, false); // set-up talks to moto directly, past the cut link
+            Moto.setKeyEnabled(keyArn, false); // set-up talks to moto directly, past the cut link
             assertThatThrownBy(() -> health.check(project)).isInstanceOf(KmsUnavailableException.class);
         } finally {
             Moto.link().restore();
@@ -135,17 +134,6 @@ class KeyHealthEndToEndTest {
         }
     }
 
-    /** moto's EnableKey and DisableKey want the bare key id. */
-    private static void setKeyEnabled(String keyArn, boolean enabled) {
-        String keyId = keyArn.substring(keyArn.lastIndexOf('/') + 1);
-        try (KmsClient kms = Moto.adminClient()) {
-            if (enabled) {
-                kms.enableKey(r -> r.keyId(keyId));
-            } else {
-                kms.disableKey(r -> r.keyId(keyId));
-            }
-        }
-    }
 
     private static ProjectEncryption validate(String project) {
         return Api.projects().validateProjectEncryption(

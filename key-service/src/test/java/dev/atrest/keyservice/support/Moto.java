@@ -82,6 +82,18 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
                 .build();
     }
 
+    /** Enables or disables a CMK in moto, as its owner would in KMS (moto wants the bare key id). */
+    public static void setKeyEnabled(String keyArn, boolean enabled) {
+        String keyId = keyArn.substring(keyArn.lastIndexOf('/') + 1);
+        try (KmsClient kms = adminClient()) {
+            if (enabled) {
+                kms.enableKey(r -> r.keyId(keyId));
+            } else {
+                kms.disableKey(r -> r.keyId(keyId));
+            }
+        }
+    }
+
     private static String executable() {
         String configured = System.getenv("ATREST_MOTO_SERVER");
         if (configured != null && !configured.isBlank()) {
