@@ -1,0 +1,95 @@
+package dev.atrest.keyservice.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The figures one part of the fault and fuzzing suite reports: trials run, faults injected, failures,
+ * keys lost and acknowledged writes lost, and how long it took. Closing it writes one line to
+ * {@code target/fault-results/<suite>.tsv} (columns in {@link #COLUMNS}); {@code scripts/fault-suite.sh}
+ * gathers every module's lines into the results file. A failure is counted before it is rethrown, so a
+ * failing run still reports what it found.
+ */
+public final class FaultTally implements AutoCloseable {
+    public static final String COLUMNS = "suite\ttrials\tfaults\tfailures\tkeys_lost\twrites_lost\tseconds\tseed";
+    private static final Path DIR = Path.of(System.getProperty("fault.results.dir", "target/fault-results"));
+
+    private final String suite;
+    private final String seed;
+    private final Instant started = Instant.now();
+    private final List<String> failures = new ArrayList<>();
+    private long trials;
+    private long faults;
+    private long keysLost;
+    private long writesLost;
+
+    private FaultTally(String suite, String seed) {
+        this.suite = suite;
+        this.seed = seed;
+    }
+
+    /** @param seed what replays the run ("-" when it is not seeded) */
+    public static FaultTally begin(String suite, Object seed) {
+        return new FaultTally(suite, String.valueOf(seed));
+    }
+
+    public synchronized void trial() {
+        trials++;
+    }
+
+    public synchronized void faults(long injected) {
+        faults += injected;
+    }
+
+    public synchronized void keysLost(long lost) {
+        keysLost += lost;
+    }
+
+    public synchronized void writesLost(long lost) {
+        writesLost += lost;
+    }
+
+    /** Runs one trial's checks; a failing check is counted, then rethrown. */
+    public void verify(String trial, Runnable checks) {
+        try {
+            checks.run();
+        } catch (RuntimeException | AssertionError e) {
+            synchronized (this) {
+                failures.add(trial + ": " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    public synchronized long trials() {
+        return trials;
+    }
+
+    @Override
+    public synchronized void close() {
+        long seconds = Duration.between(started, Instant.now()).toSeconds();
+        String line = String.join("\t", suite, Long.toString(trials), Long.toString(faults),
+                Integer.toString(failures.size()), Long.toString(keysLost), Long.toString(writesLost),
+                Long.toString(seconds), seed);
+        try {
+            Files.createDirectories(DIR);
+            Path partial = DIR.resolve(suite + ".tsv.partial");
+            Files.writeString(partial, line + "\n", StandardCharsets.UTF_8);
+            Files.move(partial, DIR.resolve(suite + ".tsv"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the fault results of " + suite, e);
+        }
+        System.out.printf("%s: %d trials, %d faults, %d failures, %d keys lost, %d writes lost, %d s%n",
+                suite, trials, faults, failures.size(), keysLost, writesLost, seconds);
+        failures.forEach(failure -> System.out.println("  failed: " + failure));
+    }
+}
