@@ -40,7 +40,7 @@ public final class Api {
     /** The test profile's bootstrap token file (application.properties names the same). */
     public static final Path ADMIN_TOKEN_FILE = Path.of("src/test/resources/auth/test-admin-token");
     /** The suite's all-projects admin token. */
-    public static final String ADMIN_TOKEN = readToken(ADMIN_TOKEN_FILE);
+    public static final String ADMIN_TOKEN = LeakCanaries.remembered("admin token", readToken(ADMIN_TOKEN_FILE));
     private static final ManagedChannel CHANNEL =
             ManagedChannelBuilder.forAddress("localhost", PORT).usePlaintext().build();
     private static final Client ADMIN = new Client(CHANNEL, new BearerToken(ADMIN_TOKEN));

@@ -51,9 +51,12 @@ public final class Client {
         return ready(DatabaseKeyServiceGrpc.newBlockingStub(channel));
     }
 
-    /** The same credentials on future stubs, for tests that need async or streaming variants. */
+    /**
+     * The same credentials on future stubs, for tests that need async or streaming variants; every secret the
+     * stub sends or receives is remembered for the leak scan.
+     */
     public <S extends AbstractStub<S>> S ready(S stub) {
-        S withDeadline = stub.withDeadlineAfter(30, TimeUnit.SECONDS);
+        S withDeadline = stub.withDeadlineAfter(30, TimeUnit.SECONDS).withInterceptors(LeakCanaries.RECORDER);
         return credentials == null ? withDeadline : withDeadline.withCallCredentials(credentials);
     }
 }

@@ -69,7 +69,9 @@ public final class StoredHierarchy {
                         insert.setInt(4, version);
                         insert.setBytes(5, wrapper.wrapKey(kek, key, aad));
                         insert.addBatch();
-                        plaintexts.put(place(project, cluster, database, 1), key.copyBytes());
+                        byte[] plaintext = key.copyBytes();
+                        plaintexts.put(place(project, cluster, database, 1), plaintext);
+                        LeakCanaries.record("seeded database key", plaintext);
                     }
                 }
                 insert.executeBatch();
@@ -178,9 +180,11 @@ public final class StoredHierarchy {
     }
 
     private KeyMaterial open(MasterRow row, String rootId) {
-        return rootKeys.decryptMasterKey(new LocalKeySettings(rootId),
+        KeyMaterial masterKey = rootKeys.decryptMasterKey(new LocalKeySettings(rootId),
                 new WrappedMasterKey(row.wrappingKeyId, row.wrapped),
                 MasterKeyContext.of(row.project, row.cluster, row.version));
+        LeakCanaries.record("master key", masterKey.copyBytes());
+        return masterKey;
     }
 
     private static String rootKeyIdOf(MasterRow row) {

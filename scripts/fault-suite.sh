@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The fault-injection and fuzzing suite at full size: the whole test suite (scripts/test.sh) with every
+# fault and fuzz part at its full count (>= 200 SIGKILL trials, longer fuzzing, more KMS/MariaDB faults),
+# then the leak scan; the results land in target/fault-suite/results.md. About an hour on 2 cores.
+# CI runs the same parts at their bounded default size through scripts/test.sh.
+#
+#   scripts/fault-suite.sh [-Dfault.seed=S]        (extra arguments go to Maven)
+set -euo pipefail
+repo_root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+FAULT_SUITE_MODE=full FAULT_SUITE_COMMAND="scripts/fault-suite.sh${*:+ $*}" exec "$repo_root/scripts/test.sh" -Dfault.full=true "$@"
