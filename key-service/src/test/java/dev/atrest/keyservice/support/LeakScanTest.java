@@ -56,4 +56,21 @@ class LeakScanTest {
         assertThat(scan.hits()).isEmpty();
         assertThat(scan.summary()).contains("2 canaries");
     }
+
+    @Test
+    void scan_terraformInputSecret_allowedInStateOnly() throws IOException {
+        String secret = "acc-secret-5b0c7f0e-1d2a-4c3b-9e8f";
+        Files.writeString(dir.resolve("terraform.tfstate"), "{\"secret_access_key\": \"" + secret + "\"}");
+        Files.writeString(dir.resolve("tofu.log"), "provider said " + secret);
+
+        LeakScan scan = new LeakScan();
+        scan.addCanary("terraform input secret_access_key", secret.getBytes(StandardCharsets.US_ASCII));
+        scan.addCanary("database key", KEY);
+        Files.write(dir.resolve("terraform.tfstate.backup"), KEY);
+        scan.scanTree(dir);
+
+        assertThat(scan.hits()).hasSize(2)
+                .anyMatch(hit -> hit.startsWith("terraform input secret_access_key (raw) in") && hit.contains("tofu.log"))
+                .anyMatch(hit -> hit.startsWith("database key (raw) in") && hit.contains("terraform.tfstate.backup"));
+    }
 }

@@ -131,7 +131,8 @@ class AwsKmsExampleIT {
     void staticKeys_secretReachesTheStateFileOnly() throws Exception {
         String project = "aws-static-" + shortId();
         KeyMetadata cmk = createCmk("CMK of " + project);
-        String secret = "acc-secret-" + UUID.randomUUID();
+        String secret = LeakCanaries.remembered(LeakCanaries.TERRAFORM_INPUT + "secret_access_key",
+                "acc-secret-" + UUID.randomUUID());
 
         // The example's README: replace role_arn / external_id with access_key_id and secret_access_key.
         Path dir = Acceptance.copyExample("aws-kms", workRoot, project);

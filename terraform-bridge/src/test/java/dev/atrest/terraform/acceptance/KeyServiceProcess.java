@@ -63,7 +63,8 @@ final class KeyServiceProcess implements AutoCloseable {
 
     /** The ADMIN token for every project, written at the service's first start. */
     String adminToken() throws IOException {
-        return Files.readString(dataDir.resolve("bootstrap-admin-token")).trim();
+        return LeakCanaries.remembered("admin token",
+                Files.readString(dataDir.resolve("bootstrap-admin-token")).trim());
     }
 
     /** A channel whose every call carries the admin token, for tests that check what the service stored. */
