@@ -5,7 +5,7 @@
 #   AccessService/WhoAmI               (authenticated no-op: the baseline) at concurrency 16 and 64,
 #   DatabaseKeyService/GetDatabaseKey  over the 1,000 databases at concurrency 16 and 64,
 #   GetDatabaseKey at a fixed rate of half the best GetDatabaseKey rate, for its p99 (and WhoAmI at that rate).
-# It counts moto's KMS requests while the keys are made and the load runs, samples the service's RSS, and
+# For each case it also measures the CPU time the service and its MariaDB used per call. It counts moto's KMS requests while the keys are made and the load runs, samples the service's RSS, and
 # prints the table it writes to key-service/bench/results/data-plane.md.
 # Targets (issue 5): GetDatabaseKey rps >= 0.8 x WhoAmI rps; p99 <= 2 ms at half rate; KMS calls <= master
 # keys touched; RSS <= 300 MB.
@@ -116,9 +116,16 @@ config = {"host": host, "call": call, "insecure": True, "connections": 4, "data"
 config.update(json.loads(extra))
 json.dump(config, open(path, "w"))
 EOF
+  local service_before db_before
+  service_before=$(cpu_ticks "$service_pid") db_before=$(cpu_ticks "$(cat "$work/ks/mariadb.pid")")
   "$ghz" --config "$work/$1.config.json" --output "$work/$1.json" >"$work/$1.log" 2>&1 \
     || fail "ghz case $1 failed; see $work/$1.log"
+  echo "$(($(cpu_ticks "$service_pid") - service_before)) $(($(cpu_ticks "$(cat "$work/ks/mariadb.pid")") - db_before))" \
+    >"$work/$1.cpu"
 }
+# CPU time (user + system, in clock ticks) a process used so far. Per call it is the work a call costs,
+# which the other processes on a shared machine do not change the way they change throughput.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 moto_kms_requests() { grep -c '"POST / HTTP' "$work/moto.log" || true; }
 
 kms_before=$(moto_kms_requests)
@@ -150,5 +157,5 @@ ghz_case whoami-half-rate atrest.v1.AccessService.WhoAmI '{}' \
 kms_calls=$(($(moto_kms_requests) - kms_before))
 
 python3 "$(dirname "$(readlink -f "$0")")/data-plane-report.py" "$work" "$kms_calls" "$clusters" "$databases" \
-  "$started" "key-service/bench/data-plane.sh $seconds" "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
+  "$(getconf CLK_TCK)" "$started" "key-service/bench/data-plane.sh $seconds" "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
 echo "written to $results; raw ghz reports in $work" >&2
