@@ -5,8 +5,8 @@
 #   AccessService/WhoAmI               (authenticated no-op: the baseline) at concurrency 16 and 64,
 #   DatabaseKeyService/GetDatabaseKey  over the 1,000 databases at concurrency 16 and 64,
 #   GetDatabaseKey at a fixed rate of half the best GetDatabaseKey rate, for its p99 (and WhoAmI at that rate).
-# For each case it also measures the CPU time the service and its MariaDB used per call. It counts moto's KMS requests while the keys are made and the load runs, samples the service's RSS, and
-# prints the table it writes to key-service/bench/results/data-plane.md.
+# For each case it also measures the CPU time the service and its MariaDB used per call. It counts moto's
+# KMS requests while the keys are made and the load runs, samples the service's RSS, and prints the table it writes to key-service/bench/results/data-plane.md.
 # Targets (issue 5): GetDatabaseKey rps >= 0.8 x WhoAmI rps; p99 <= 2 ms at half rate; KMS calls <= master
 # keys touched; RSS <= 300 MB.
 # Usage: key-service/bench/data-plane.sh [seconds per case, default 20]
@@ -128,8 +128,9 @@ EOF
   echo "$(($(cpu_ticks "$service_pid") - service_before)) $(($(cpu_ticks "$(cat "$work/ks/mariadb.pid")") - db_before))" \
     >"$work/$1.cpu"
 }
-# CPU time (user + system, in clock ticks) a process used so far. Per call it is the work a call costs,
-# which the other processes on a shared machine do not change the way they change throughput.
+# CPU time (user + system, in clock ticks) a process used so far. Per call, it shows what a call costs where
+# other processes on the machine make throughput unsteady; compare cases of equal rate (the half-rate pair),
+# since the service's background work per second weighs more per call at a lower rate.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 moto_kms_requests() { grep -c '"POST / HTTP' "$work/moto.log" || true; }
 
@@ -162,5 +163,6 @@ ghz_case whoami-half-rate atrest.v1.AccessService.WhoAmI '{}' \
 kms_calls=$(($(moto_kms_requests) - kms_before))
 
 python3 "$(dirname "$(readlink -f "$0")")/data-plane-report.py" "$work" "$kms_calls" "$clusters" "$databases" \
-  "$(getconf CLK_TCK)" "$started" "${BENCH_PIN:+BENCH_PIN=$BENCH_PIN }key-service/bench/data-plane.sh $seconds" "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
+  "$(getconf CLK_TCK)" "$started" "${BENCH_PIN:+BENCH_PIN=$BENCH_PIN }key-service/bench/data-plane.sh $seconds" \
+  "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
 echo "written to $results; raw ghz reports in $work" >&2
