@@ -1,13 +1,13 @@
 """The data-plane benchmark's table, from ghz's JSON reports and the RSS samples data-plane.sh collected.
 
-Usage: data-plane-report.py WORK_DIR KMS_CALLS MASTER_KEYS DATABASES STARTED COMMAND JVM_FLAGS
+Usage: data-plane-report.py WORK_DIR KMS_CALLS MASTER_KEYS DATABASES CLOCK_TICKS STARTED COMMAND JVM_FLAGS
 """
 import json
 import sys
 from pathlib import Path
 
-work, kms_calls, master_keys, databases, started, command, jvm_flags = sys.argv[1:]
-work, kms_calls, master_keys = Path(work), int(kms_calls), int(master_keys)
+work, kms_calls, master_keys, databases, clock_ticks, started, command, jvm_flags = sys.argv[1:]
+work, kms_calls, master_keys, clock_ticks = Path(work), int(kms_calls), int(master_keys), int(clock_ticks)
 
 
 def report(case):
@@ -24,6 +24,13 @@ def percentile(case, percentage):
 def errors(case):
     codes = report(case).get("statusCodeDistribution") or {}
     return sum(count for code, count in codes.items() if code != "OK")
+
+
+def cpu_us_per_call(case):
+    """CPU microseconds the key service and its MariaDB used per call of the case."""
+    service, database = (int(ticks) for ticks in (work / f"{case}.cpu").read_text().split())
+    calls = max(report(case)["count"], 1)
+    return service * 1e6 / clock_ticks / calls, database * 1e6 / clock_ticks / calls
 
 
 def verdict(ok):
@@ -44,17 +51,22 @@ failed = sum(errors(case) for _, case, _ in rows) + errors("create")
 print(f"# Data-plane benchmark\n\n{started}, `{command}`\n")
 print(f"Key service JVM: `{jvm_flags}`; {databases} database keys over {master_keys} clusters (one master key "
       f"each) of one project on an AWS CMK in moto; KEY_CONSUMER token; ghz over 4 connections on loopback.\n")
-print("| case | concurrency | rps | p50 ms | p99 ms | errors |")
-print("|---|---|---|---|---|---|")
+print("| case | concurrency | rps | p50 ms | p99 ms | errors | service CPU µs/call | MariaDB CPU µs/call |")
+print("|---|---|---|---|---|---|---|---|")
 for name, case, concurrency in rows:
     data = report(case)
+    service_us, database_us = cpu_us_per_call(case)
     print(f"| {name} | {concurrency} | {data['rps']:.0f} | {percentile(case, 50):.2f} | {percentile(case, 99):.2f}"
-          f" | {errors(case)} |")
+          f" | {errors(case)} | {service_us:.0f} | {database_us:.0f} |")
 print()
 print("| target | measured | |")
 print("|---|---|---|")
 for concurrency, ratio in ratios.items():
     print(f"| GetDatabaseKey rps / WhoAmI rps >= 0.8, concurrency {concurrency} | {ratio:.2f} | {verdict(ratio >= 0.8)} |")
+for concurrency in (16, 64):
+    cost = sum(cpu_us_per_call(f"keys-c{concurrency}")) / sum(cpu_us_per_call(f"whoami-c{concurrency}"))
+    print(f"| (service + MariaDB CPU per call, GetDatabaseKey / WhoAmI, concurrency {concurrency}: {cost:.2f})"
+          f" | | |")
 print(f"| p99 at half the best GetDatabaseKey rate ({report('keys-half-rate')['rps']:.0f}/s) <= 2 ms "
       f"| {half_p99:.2f} ms | {verdict(half_p99 <= 2)} |")
 print(f"| KMS calls at moto (key creation + all load) <= master keys touched ({master_keys}) | {kms_calls} "

@@ -5,13 +5,15 @@
 #   AccessService/WhoAmI               (authenticated no-op: the baseline) at concurrency 16 and 64,
 #   DatabaseKeyService/GetDatabaseKey  over the 1,000 databases at concurrency 16 and 64,
 #   GetDatabaseKey at a fixed rate of half the best GetDatabaseKey rate, for its p99 (and WhoAmI at that rate).
-# It counts moto's KMS requests while the keys are made and the load runs, samples the service's RSS, and
-# prints the table it writes to key-service/bench/results/data-plane.md.
+# For each case it also measures the CPU time the service and its MariaDB used per call. It counts moto's
+# KMS requests while the keys are made and the load runs, samples the service's RSS, and prints the table it writes to key-service/bench/results/data-plane.md.
 # Targets (issue 5): GetDatabaseKey rps >= 0.8 x WhoAmI rps; p99 <= 2 ms at half rate; KMS calls <= master
 # keys touched; RSS <= 300 MB.
 # Usage: key-service/bench/data-plane.sh [seconds per case, default 20]
 #   BENCH_EXTRA_JVM  more options for the service JVM, e.g. a JFR recording:
 #                    -XX:StartFlightRecording=delay=40s,duration=25s,filename=dp.jfr,settings=profile
+#   BENCH_PIN=1      the service (and the MariaDB it starts) on CPU 1, ghz on CPU 0, in every case alike, so
+#                    the load generator does not take turns with the service on one core (2-core machine)
 # Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
 # packaged service (built here with mvn -o when key-service/target/quarkus-app is missing).
 set -euo pipefail
@@ -37,6 +39,9 @@ databases=1000
 # MALLOC_ARENA_MAX keeps glibc from giving each busy thread its own 64 MB malloc arena.
 jvm_flags=(-XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
   -XX:MaxDirectMemorySize=32m -Xss512k)
+
+service_cpus=() ghz_cpus=()
+if [ "${BENCH_PIN:-0}" = 1 ]; then service_cpus=(taskset -c 1) ghz_cpus=(taskset -c 0); fi
 
 fail() { echo "data-plane benchmark: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -74,7 +79,7 @@ kms = boto3.client('kms', endpoint_url='http://127.0.0.1:$moto_port', region_nam
 print(kms.create_key(Description='atrest data-plane benchmark')['KeyMetadata']['Arn'])")
 
 grpc_port=$(free_port)
-MALLOC_ARENA_MAX=2 java "${jvm_flags[@]}" ${BENCH_EXTRA_JVM:-} -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
+MALLOC_ARENA_MAX=2 "${service_cpus[@]}" java "${jvm_flags[@]}" ${BENCH_EXTRA_JVM:-} -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
   -Dquarkus.http.port="$(free_port)" -Datrest.aws.endpoint-override="http://127.0.0.1:$moto_port" \
   -Daws.accessKeyId=bench -Daws.secretAccessKey=bench -Daws.region=us-east-1 \
   -jar "$jar" >"$work/key-service.log" 2>&1 &
@@ -116,9 +121,17 @@ config = {"host": host, "call": call, "insecure": True, "connections": 4, "data"
 config.update(json.loads(extra))
 json.dump(config, open(path, "w"))
 EOF
-  "$ghz" --config "$work/$1.config.json" --output "$work/$1.json" >"$work/$1.log" 2>&1 \
+  local service_before db_before
+  service_before=$(cpu_ticks "$service_pid") db_before=$(cpu_ticks "$(cat "$work/ks/mariadb.pid")")
+  "${ghz_cpus[@]}" "$ghz" --config "$work/$1.config.json" --output "$work/$1.json" >"$work/$1.log" 2>&1 \
     || fail "ghz case $1 failed; see $work/$1.log"
+  echo "$(($(cpu_ticks "$service_pid") - service_before)) $(($(cpu_ticks "$(cat "$work/ks/mariadb.pid")") - db_before))" \
+    >"$work/$1.cpu"
 }
+# CPU time (user + system, in clock ticks) a process used so far. Per call, it shows what a call costs where
+# other processes on the machine make throughput unsteady; compare cases of equal rate (the half-rate pair),
+# since the service's background work per second weighs more per call at a lower rate.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 moto_kms_requests() { grep -c '"POST / HTTP' "$work/moto.log" || true; }
 
 kms_before=$(moto_kms_requests)
@@ -150,5 +163,6 @@ ghz_case whoami-half-rate atrest.v1.AccessService.WhoAmI '{}' \
 kms_calls=$(($(moto_kms_requests) - kms_before))
 
 python3 "$(dirname "$(readlink -f "$0")")/data-plane-report.py" "$work" "$kms_calls" "$clusters" "$databases" \
-  "$started" "key-service/bench/data-plane.sh $seconds" "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
+  "$(getconf CLK_TCK)" "$started" "${BENCH_PIN:+BENCH_PIN=$BENCH_PIN }key-service/bench/data-plane.sh $seconds" \
+  "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
 echo "written to $results; raw ghz reports in $work" >&2

@@ -1,10 +1,7 @@
 package dev.atrest.keyservice.audit;
 
 import dev.atrest.keyservice.crypto.KeyMaterial;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -27,6 +24,12 @@ public final class AuditChain {
     private static final String HMAC = "HmacSHA256";
 
     private final SecretKeySpec key;
+    /**
+     * One keyed HMAC per thread (the writer's, and each verifying call's): {@code Mac.getInstance} looks the
+     * provider up and {@code init} hashes the key's pads, both once per record before; {@code doFinal}
+     * leaves the Mac keyed and ready for the next record.
+     */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     /** Copies {@code macKey}; the caller still owns it. */
     public AuditChain(KeyMaterial macKey) {
@@ -45,14 +48,10 @@ public final class AuditChain {
 
     /** The MAC of a record that follows the record whose MAC is {@code previousMac}. */
     public byte[] mac(byte[] previousMac, long sequence, Instant time, AuditEvent event) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(key);
-            mac.update(previousMac);
-            return mac.doFinal(encode(sequence, time, event));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
+        byte[] encoded = encode(sequence, time, event); // first: a failure must not leave the Mac half-fed
+        Mac mac = macs.get();
+        mac.update(previousMac);
+        return mac.doFinal(encoded);
     }
 
     /** Whether {@code record} is exactly what was appended after the record whose MAC is {@code previousMac}. */
@@ -61,21 +60,34 @@ public final class AuditChain {
         return MessageDigest.isEqual(expected, record.mac());
     }
 
+    /** Sized exactly and written once (big-endian, as the format has always been): no growing buffer to copy. */
     static byte[] encode(long sequence, Instant time, AuditEvent event) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(sequence);
-            out.writeLong(epochMicros(time));
-            for (String field : new String[] {event.actor(), event.action(), event.resource(), event.outcome(),
-                    event.detail()}) {
-                byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
-                out.writeInt(utf8.length);
-                out.write(utf8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        byte[] actor = utf8(event.actor());
+        byte[] action = utf8(event.action());
+        byte[] resource = utf8(event.resource());
+        byte[] outcome = utf8(event.outcome());
+        byte[] detail = utf8(event.detail());
+        ByteBuffer out = ByteBuffer.allocate(2 * Long.BYTES + 5 * Integer.BYTES + actor.length + action.length
+                + resource.length + outcome.length + detail.length);
+        out.putLong(sequence).putLong(epochMicros(time));
+        for (byte[] field : new byte[][] {actor, action, resource, outcome, detail}) {
+            out.putInt(field.length).put(field);
         }
-        return bytes.toByteArray();
+        return out.array();
+    }
+
+    private static byte[] utf8(String field) {
+        return field.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
     }
 
     private static long epochMicros(Instant time) {

@@ -22,7 +22,8 @@ public final class RecordLimits {
 
     /** {@code text} in at most {@code max} characters (code points, as utf8mb4 VARCHAR counts them). */
     public static String cut(String text, int max) {
-        if (text.codePointCount(0, text.length()) <= max) {
+        // A string never has more code points than chars: the usual short field needs no count.
+        if (text.length() <= max || text.codePointCount(0, text.length()) <= max) {
             return text;
         }
         return text.substring(0, text.offsetByCodePoints(0, max - 1)) + CUT;

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -149,8 +150,7 @@ public class AuditRecordStore implements AuditAppender {
             throws SQLException {
         AuditEvent event = record.event();
         insert.setLong(p++, sequence);
-        // As Hibernate stores instants (quarkus.hibernate-orm.jdbc.timezone=UTC), whatever the JVM's zone.
-        insert.setObject(p++, LocalDateTime.ofInstant(record.time(), ZoneOffset.UTC));
+        insert.setString(p++, utcDateTimeLiteral(record.time()));
         insert.setString(p++, event.actor());
         insert.setString(p++, event.action());
         insert.setString(p++, event.resource());
@@ -158,6 +158,32 @@ public class AuditRecordStore implements AuditAppender {
         insert.setString(p++, event.detail());
         insert.setBytes(p++, mac);
         return p;
+    }
+
+    /**
+     * The record's time as the DATETIME(6) literal "yyyy-MM-dd HH:mm:ss.ffffff" in UTC: what Hibernate stores
+     * for an instant (quarkus.hibernate-orm.jdbc.timezone=UTC) whatever the JVM's zone, and the text the
+     * driver would send for that LocalDateTime. The driver formats it with a DateTimeFormatter (fractions go
+     * through BigDecimal), which was a fifth of the writer's time under load.
+     */
+    static String utcDateTimeLiteral(Instant time) {
+        LocalDateTime utc = LocalDateTime.ofInstant(time, ZoneOffset.UTC);
+        StringBuilder text = new StringBuilder(26);
+        digits(text, utc.getYear(), 4).append('-');
+        digits(text, utc.getMonthValue(), 2).append('-');
+        digits(text, utc.getDayOfMonth(), 2).append(' ');
+        digits(text, utc.getHour(), 2).append(':');
+        digits(text, utc.getMinute(), 2).append(':');
+        digits(text, utc.getSecond(), 2).append('.');
+        return digits(text, utc.getNano() / 1_000, 6).toString();
+    }
+
+    private static StringBuilder digits(StringBuilder text, int value, int width) {
+        String number = Integer.toString(value);
+        for (int pad = number.length(); pad < width; pad++) {
+            text.append('0');
+        }
+        return text.append(number);
     }
 
     private static List<StoredRecord> read(PreparedStatement select) throws SQLException {

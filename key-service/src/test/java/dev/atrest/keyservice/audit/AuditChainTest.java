@@ -3,8 +3,13 @@ package dev.atrest.keyservice.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.crypto.KeyMaterial;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class AuditChainTest {
@@ -50,6 +55,43 @@ class AuditChainTest {
 
         assertThat(chain.verifies(AuditChain.genesis(), record)).isTrue();
         assertThat(otherKey.verifies(AuditChain.genesis(), record)).isFalse();
+    }
+
+    /** Chains already stored must keep verifying: the MAC is the documented format, computed independently here. */
+    @Test
+    void mac_manyRecordsInARow_equalHmacOfTheDocumentedEncoding() throws Exception {
+        KeyMaterial key = KeyMaterial.generate(new SecureRandom());
+        AuditChain keyed = new AuditChain(key);
+        AuditEvent unicode = new AuditEvent("token:t1", "atrest.v1.AccessService/CreateAccessToken", "tokens/tök",
+                "INVALID_ARGUMENT", "name: must be … ✓");
+        byte[] previous = AuditChain.genesis();
+        for (long sequence = 1; sequence <= 3; sequence++) {
+            AuditEvent event = sequence == 2 ? unicode : EVENT;
+            byte[] expected = referenceMac(key.copyBytes(), previous, sequence, T, event);
+
+            byte[] mac = keyed.mac(previous, sequence, T, event);
+
+            assertThat(mac).isEqualTo(expected);
+            previous = mac;
+        }
+    }
+
+    private static byte[] referenceMac(byte[] key, byte[] previous, long sequence, Instant time, AuditEvent event)
+            throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeLong(sequence);
+        out.writeLong(time.getEpochSecond() * 1_000_000L + time.getNano() / 1_000);
+        for (String field : new String[] {event.actor(), event.action(), event.resource(), event.outcome(),
+                event.detail()}) {
+            byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(utf8.length);
+            out.write(utf8);
+        }
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        mac.update(previous);
+        return mac.doFinal(bytes.toByteArray());
     }
 
     @Test

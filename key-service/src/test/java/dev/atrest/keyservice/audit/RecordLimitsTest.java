@@ -28,6 +28,13 @@ class RecordLimitsTest {
     }
 
     @Test
+    void cut_moreCharsThanTheLimitButNotMoreCodePoints_unchanged() {
+        String emoji = "\uD83D\uDD11"; // one code point, two chars
+
+        assertThat(RecordLimits.cut(emoji.repeat(4), 4)).isEqualTo(emoji.repeat(4));
+    }
+
+    @Test
     void fit_everyFieldWithinItsColumn() {
         String huge = "y".repeat(3000);
 
