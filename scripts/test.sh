@@ -23,6 +23,9 @@ mkdir -p target/test-logs
 # The first pass always runs on the embedded MariaDB, whatever the caller's environment says.
 env -u ATREST_TEST_JDBC_URL mvn -B install "$@" 2>&1 | tee target/test-logs/embedded.log
 
+# The install above only replays the fuzz tests' committed inputs; this fuzzes each for a bounded time.
+scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
+
 if [[ -n "${ATREST_EXTERNAL_MARIADB_URL:-}" ]]; then
   echo "== key-service suite again, on the external MariaDB at $ATREST_EXTERNAL_MARIADB_URL" >&2
   ATREST_TEST_JDBC_URL="$ATREST_EXTERNAL_MARIADB_URL" \

@@ -15,9 +15,15 @@ public final class InputRules {
             "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' or '-', starting with a letter or digit";
     private static final Pattern UUID_KEY_ID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}");
+    /**
+     * An ARN's partition: aws, aws-cn, aws-us-gov, aws-iso-b … At most three segments, because a repeated group
+     * recurses once per repetition in java.util.regex: "arn:aws" followed by thousands of "-a" overflowed the
+     * stack (an Error, so INTERNAL) instead of failing the rule.
+     */
+    private static final String PARTITION = "arn:aws(?:-[a-z]+){0,3}";
     private static final Pattern KMS_ARN = Pattern.compile(
-            "arn:aws(-[a-z]+)*:kms:([a-z0-9-]{1,32}):(\\d{12}):(key/[0-9a-f-]{36}|key/mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]{1,250})");
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+            PARTITION + ":kms:(?<region>[a-z0-9-]{1,32}):(\\d{12}):(key/[0-9a-f-]{36}|key/mrk-[0-9a-f]{32}|alias/[A-Za-z0-9/_-]{1,250})");
+    private static final Pattern ROLE_ARN = Pattern.compile(PARTITION + ":iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Z0-9]{16,128}");
     private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x21-\\x7e]{1,128}");
@@ -70,7 +76,7 @@ public final class InputRules {
         if (!arn.matches()) {
             violations.add(field, "must be a KMS key id, key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) "
                     + "or alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME)");
-        } else if (!blank(region) && !arn.group(2).equals(region)) {
+        } else if (!blank(region) && !arn.group("region").equals(region)) {
             violations.add(field, "names a key in another region than 'region'");
         }
     }

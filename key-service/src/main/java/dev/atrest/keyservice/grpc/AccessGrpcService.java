@@ -9,6 +9,8 @@ import dev.atrest.v1.ListAccessTokensRequest;
 import dev.atrest.v1.ListAccessTokensResponse;
 import dev.atrest.v1.RevokeAccessTokenRequest;
 import dev.atrest.v1.WhoAmIRequest;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -16,11 +18,20 @@ import io.smallrye.common.annotation.Blocking;
 /** atrest.v1.AccessService: transport only. Who may call it is AccessPolicy's business. */
 @GrpcService
 @Blocking
-public class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
+public class AccessGrpcService implements BindableService, AccessServiceGrpc.AsyncService {
     private final AccessTokens tokens;
 
     public AccessGrpcService(AccessTokens tokens) {
         this.tokens = tokens;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(AccessServiceGrpc.bindService(this));
     }
 
     @Override

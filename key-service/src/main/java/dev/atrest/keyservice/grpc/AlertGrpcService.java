@@ -4,6 +4,8 @@ import dev.atrest.keyservice.app.Alerts;
 import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.ListAlertsRequest;
 import dev.atrest.v1.ListAlertsResponse;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -11,11 +13,20 @@ import io.smallrye.common.annotation.Blocking;
 /** atrest.v1.AlertService: transport only. */
 @GrpcService
 @Blocking
-public class AlertGrpcService extends AlertServiceGrpc.AlertServiceImplBase {
+public class AlertGrpcService implements BindableService, AlertServiceGrpc.AsyncService {
     private final Alerts alerts;
 
     public AlertGrpcService(Alerts alerts) {
         this.alerts = alerts;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(AlertServiceGrpc.bindService(this));
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.atrest.v1.ListAuditRecordsRequest;
 import dev.atrest.v1.ListAuditRecordsResponse;
 import dev.atrest.v1.VerifyAuditLogRequest;
 import dev.atrest.v1.VerifyAuditLogResponse;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -13,11 +15,20 @@ import io.smallrye.common.annotation.Blocking;
 /** atrest.v1.AuditService: transport only. */
 @GrpcService
 @Blocking
-public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
+public class AuditGrpcService implements BindableService, AuditServiceGrpc.AsyncService {
     private final AuditTrail trail;
 
     public AuditGrpcService(AuditTrail trail) {
         this.trail = trail;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(AuditServiceGrpc.bindService(this));
     }
 
     @Override

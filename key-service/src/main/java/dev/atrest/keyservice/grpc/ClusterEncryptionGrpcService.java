@@ -14,6 +14,8 @@ import dev.atrest.v1.ListClusterKeysResponse;
 import dev.atrest.v1.RotateMasterKeyRequest;
 import dev.atrest.v1.RotationStatus;
 import dev.atrest.v1.SetClusterEncryptionRequest;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -21,13 +23,22 @@ import io.smallrye.common.annotation.Blocking;
 /** atrest.v1.ClusterEncryptionService: transport only. */
 @GrpcService
 @Blocking
-public class ClusterEncryptionGrpcService extends ClusterEncryptionServiceGrpc.ClusterEncryptionServiceImplBase {
+public class ClusterEncryptionGrpcService implements BindableService, ClusterEncryptionServiceGrpc.AsyncService {
     private final Clusters clusters;
     private final Rotations rotations;
 
     public ClusterEncryptionGrpcService(Clusters clusters, Rotations rotations) {
         this.clusters = clusters;
         this.rotations = rotations;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(ClusterEncryptionServiceGrpc.bindService(this));
     }
 
     @Override

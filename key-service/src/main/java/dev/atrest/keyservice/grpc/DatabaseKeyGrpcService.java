@@ -5,6 +5,8 @@ import dev.atrest.keyservice.app.ReleasedDatabaseKey;
 import dev.atrest.v1.DatabaseKey;
 import dev.atrest.v1.DatabaseKeyServiceGrpc;
 import dev.atrest.v1.GetDatabaseKeyRequest;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -15,11 +17,20 @@ import io.smallrye.common.annotation.Blocking;
  */
 @GrpcService
 @Blocking
-public class DatabaseKeyGrpcService extends DatabaseKeyServiceGrpc.DatabaseKeyServiceImplBase {
+public class DatabaseKeyGrpcService implements BindableService, DatabaseKeyServiceGrpc.AsyncService {
     private final DatabaseKeys databaseKeys;
 
     public DatabaseKeyGrpcService(DatabaseKeys databaseKeys) {
         this.databaseKeys = databaseKeys;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(DatabaseKeyServiceGrpc.bindService(this));
     }
 
     @Override

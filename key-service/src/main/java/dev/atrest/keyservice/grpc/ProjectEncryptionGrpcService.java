@@ -8,6 +8,8 @@ import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.UpdateProjectEncryptionRequest;
 import dev.atrest.v1.ValidateProjectEncryptionRequest;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -15,13 +17,22 @@ import io.smallrye.common.annotation.Blocking;
 /** atrest.v1.ProjectEncryptionService: transport only. */
 @GrpcService
 @Blocking
-public class ProjectEncryptionGrpcService extends ProjectEncryptionServiceGrpc.ProjectEncryptionServiceImplBase {
+public class ProjectEncryptionGrpcService implements BindableService, ProjectEncryptionServiceGrpc.AsyncService {
     private final Projects projects;
     private final ProjectUpdates updates;
 
     public ProjectEncryptionGrpcService(Projects projects, ProjectUpdates updates) {
         this.projects = projects;
         this.updates = updates;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(ProjectEncryptionServiceGrpc.bindService(this));
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.atrest.v1.ReleaseSnapshotRequest;
 import dev.atrest.v1.ReleaseSnapshotResponse;
 import dev.atrest.v1.Snapshot;
 import dev.atrest.v1.SnapshotServiceGrpc;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -18,13 +20,22 @@ import io.smallrye.common.annotation.Blocking;
 /** atrest.v1.SnapshotService: transport only. */
 @GrpcService
 @Blocking
-public class SnapshotGrpcService extends SnapshotServiceGrpc.SnapshotServiceImplBase {
+public class SnapshotGrpcService implements BindableService, SnapshotServiceGrpc.AsyncService {
     private final Snapshots snapshots;
     private final SnapshotRestores restores;
 
     public SnapshotGrpcService(Snapshots snapshots, SnapshotRestores restores) {
         this.snapshots = snapshots;
         this.restores = restores;
+    }
+
+    /**
+     * Bound by hand rather than through the generated ImplBase (whose bindService is final), so that requests
+     * that are not valid protobuf are refused as INVALID_ARGUMENT (see UnparsableRequests).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return UnparsableRequests.refused(SnapshotServiceGrpc.bindService(this));
     }
 
     @Override

@@ -45,6 +45,16 @@ class InputRulesTest {
                 SecretValue.ofUtf8("secret")), "x.role_arn");
     }
 
+    /** Found by the request fuzzing: the partition group recursed once per "-x", overflowing the stack. */
+    @Test
+    void checkAws_arnsWithThousandsOfPartitionSegments_violationNotStackOverflow() {
+        String partitions = "-a".repeat(20_000);
+        assertViolation(aws(KEY, "us-east-1", "arn:aws" + partitions + ":iam::123456789012:role/r", null, null, null),
+                "x.role_arn");
+        assertViolation(aws("arn:aws" + partitions.substring(0, 2000) + ":kms:us-east-1:123456789012:alias/k",
+                "us-east-1", null, null, null, null), "x.customer_master_key_id");
+    }
+
     @Test
     void checkAws_violations_neverEchoTheValue() {
         String secret = "\u00e9\u00e9-very-secret";

@@ -128,7 +128,9 @@ public final class DynamicValueCodec {
         }
         if (type instanceof CtyType.Collection collection) {
             int size = unpacker.unpackArrayHeader();
-            List<Object> list = new ArrayList<>(size);
+            // Not presized: the header is the sender's claim (up to 2^31 - 1), and an array that large would be
+            // an OutOfMemoryError before the first missing element could make it a malformed value.
+            List<Object> list = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 list.add(read(unpacker, collection.element()));
             }
