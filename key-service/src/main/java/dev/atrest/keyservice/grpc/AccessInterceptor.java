@@ -8,6 +8,7 @@ import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.domain.PermissionDeniedException;
 import dev.atrest.keyservice.domain.Role;
+import dev.atrest.keyservice.domain.InvalidArgumentException;
 import dev.atrest.keyservice.domain.UnauthenticatedException;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -82,6 +83,11 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
         Caller caller = null;
         try {
             caller = developmentMode ? DEVELOPER : authenticator.authenticate(headers, tls);
+            // Not valid protobuf (UnparsableRequests). Checked after authentication: an anonymous caller is refused
+            // (and audited) as UNAUTHENTICATED whatever bytes it sent.
+            if (request == null) {
+                throw InvalidArgumentException.of("request", "is not a valid protobuf encoding of the method's request message");
+            }
             policy.authorize(method, caller, message == null ? Optional.empty() : RequestResources.projectId(message));
             return caller;
         } catch (UnauthenticatedException | PermissionDeniedException refusal) {

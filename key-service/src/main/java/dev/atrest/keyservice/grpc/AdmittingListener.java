@@ -42,11 +42,6 @@ final class AdmittingListener<ReqT, RespT> extends ServerCall.Listener<ReqT> {
         if (refused) {
             return;
         }
-        if (message == null) { // see UnparsableRequests
-            refuse(ErrorMapper.toStatus(InvalidArgumentException.of("request",
-                    "is not a valid protobuf encoding of the method's request message")));
-            return;
-        }
         Caller caller;
         try {
             caller = admission.apply(message);

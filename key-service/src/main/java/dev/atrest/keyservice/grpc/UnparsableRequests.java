@@ -14,8 +14,8 @@ import java.util.List;
  * escapes the call and reaches the caller as UNKNOWN ("Application error processing RPC"), with a SEVERE stack
  * trace in the log, though it was the caller that sent garbage. Every atrest.v1 service binds itself through
  * {@link #refused}, whose request parser hands such a request on as {@code null} instead of throwing (a status
- * thrown there would be replaced by UNKNOWN all the same); {@link AdmittingListener}, first on every call,
- * refuses a null request as INVALID_ARGUMENT before anything reads or stores it.
+ * thrown there would be replaced by UNKNOWN all the same); {@link AccessInterceptor}, first on every call,
+ * authenticates the caller and then refuses a null request as INVALID_ARGUMENT before anything reads or stores it.
  */
 final class UnparsableRequests {
     private UnparsableRequests() {}
