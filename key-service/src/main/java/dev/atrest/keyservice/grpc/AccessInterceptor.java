@@ -86,7 +86,8 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
             // Not valid protobuf (UnparsableRequests). Checked after authentication: an anonymous caller is refused
             // (and audited) as UNAUTHENTICATED whatever bytes it sent.
             if (request == null) {
-                throw InvalidArgumentException.of("request", "is not a valid protobuf encoding of the method's request message");
+                throw InvalidArgumentException.of("request",
+                        "is not a valid protobuf encoding of the method's request message");
             }
             policy.authorize(method, caller, message == null ? Optional.empty() : RequestResources.projectId(message));
             return caller;
