@@ -39,6 +39,19 @@ final class KeyRows {
         return all.toString();
     }
 
+    /** When the project's CMK was last checked against KMS (by an update, a validation or the periodic check). */
+    String lastValidated(String project) {
+        String sql = "SELECT last_validated_time FROM project_encryption WHERE project_id = ?";
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, project);
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     private String rows(String table, String project) {
         // The primary key orders them; cmk_change's is project_id, the others' an id.
         String order = table.equals("cmk_change") ? "project_id" : "id";
@@ -54,7 +67,7 @@ final class KeyRows {
                         String name = columns.getColumnName(i);
                         if (!TABLES.get(table).contains(name)) {
                             Object value = rows.getObject(i);
-                            row.add(name + "=" + (value instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : value));
+                            row.add(name + "=" + (value instanceof byte[] b ? HexFormat.of().formatHex(b) : value));
                         }
                     }
                     text.add(row.toString());

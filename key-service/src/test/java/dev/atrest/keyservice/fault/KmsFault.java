@@ -28,16 +28,20 @@ enum KmsFault {
             return "data stalled " + stream;
         }
     },
-    /** Connections reset by the peer, at once or after part of a response. */
+    /**
+     * Connections reset by the peer, or closed part-way through a response. Never a reset after a delay:
+     * a quick KMS call could then slip through, and whether a configuration call fails would be luck.
+     */
     RESET {
         @Override
         String inject(KmsPath path, Random random) {
             if (random.nextBoolean()) {
-                long after = random.nextInt(200);
-                path.addToxic(TOXIC, "reset_peer", "upstream", Map.of("timeout", after));
-                return "connections reset by the peer after " + after + " ms";
+                String stream = random.nextBoolean() ? "upstream" : "downstream";
+                path.addToxic(TOXIC, "reset_peer", stream, Map.of("timeout", 0L));
+                return "connections reset by the peer on the first " + stream + " data";
             }
-            long bytes = random.nextInt(400);
+            // Fewer bytes than the status line and headers of any KMS response: none arrives whole.
+            long bytes = random.nextInt(150);
             path.addToxic(TOXIC, "limit_data", "downstream", Map.of("bytes", bytes));
             return "connections closed after " + bytes + " bytes of the response";
         }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public final class Toxiproxy implements AutoCloseable {
 
     private String send(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -119,7 +120,8 @@ public final class Toxiproxy implements AutoCloseable {
                 send("GET", "/version", null);
                 return;
             } catch (UncheckedIOException e) {
-                if (!(e.getCause() instanceof ConnectException) || Instant.now().isAfter(deadline) || !process.isAlive()) {
+                boolean starting = e.getCause() instanceof ConnectException && process.isAlive();
+                if (!starting || Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("toxiproxy-server did not answer at " + api
                             + "; see target/it-logs/toxiproxy.log", e);
                 }
