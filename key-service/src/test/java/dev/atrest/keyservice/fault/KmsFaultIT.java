@@ -119,11 +119,7 @@ class KmsFaultIT {
             assertCachedKeysServed(what, consumer, project, released);
             failsFast(what + ": a database key whose master key is not cached",
                     () -> key(consumer, coldProject, "db0"));
-            failsFast(what + ": CMK change",
-                    () -> service.projects().updateProjectEncryption(enableAws(project, cmk(newCmk))));
-            failsFast(what + ": validation", () -> service.projects().validateProjectEncryption(validate(project)));
-            failsFast(what + ": enabling a cluster", () -> service.clusters().setClusterEncryption(
-                    setCluster(project, "c2", EncryptionAtRestProvider.AWS)));
+            configurationFailsFast(what, service, project, newCmk);
             assertThat(rows.snapshot(project)).as("%s: rows after the failed calls", what).isEqualTo(before);
             assertCachedKeysServed(what + ", after the failed calls", consumer, project, released);
             assertThat(service.health()).as("%s: health", what).isEqualTo(ServingStatus.SERVING);
@@ -142,6 +138,15 @@ class KmsFaultIT {
         long lost = lost(consumer, project, released);
         tally.keysLost(lost);
         assertThat(lost).as("%s: database keys no longer the bytes released before", what).isZero();
+    }
+
+    /** The configuration calls that need KMS, all refused quickly while it cannot be reached. */
+    private static void configurationFailsFast(String what, ServiceProcess service, String project, String newCmk) {
+        failsFast(what + ": CMK change",
+                () -> service.projects().updateProjectEncryption(enableAws(project, cmk(newCmk))));
+        failsFast(what + ": validation", () -> service.projects().validateProjectEncryption(validate(project)));
+        failsFast(what + ": enabling a cluster", () -> service.clusters().setClusterEncryption(
+                setCluster(project, "c2", EncryptionAtRestProvider.AWS)));
     }
 
     /** An AWS project under {@code cmk} with cluster c1 and its database keys released: those keys. */

@@ -105,6 +105,23 @@ class AwsKmsFaultTest {
         assertThat(requests.get()).isEqualTo(3);
     }
 
+    /** What a response cut off after its status line parses as: a success with no fields. */
+    @Test
+    void decryptMasterKey_emptySuccessfulAnswer_unavailableNotACrash() throws IOException {
+        URI endpoint = fakeKms(200, "{}", new AtomicInteger());
+        WrappedMasterKey wrapped = new WrappedMasterKey(KEY_ARN, new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> provider(endpoint).decryptMasterKey(SETTINGS, wrapped, Map.of("project", "p1")))
+                .isInstanceOf(KmsUnavailableException.class).hasMessageContaining("could not be reached");
+    }
+
+    @Test
+    void validate_kmsAnswersWithoutKeyMetadata_unavailableNotAVerdict() throws IOException {
+        URI endpoint = fakeKms(200, "{}", new AtomicInteger());
+
+        assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class);
+    }
+
     @Test
     void validate_kmsSaysDisabled_verdictWithReasonAndNoRetry() throws IOException {
         AtomicInteger requests = new AtomicInteger();
