@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.kms;
 
+import static dev.atrest.keyservice.kms.KmsErrors.required;
+
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.domain.Provider;
@@ -37,14 +39,17 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
     public String validate(String projectId, RootKeyConfig config) {
         AwsKmsSettings aws = (AwsKmsSettings) config;
         return call(aws, "validate the customer master key", kms -> {
-            KeyMetadata key = kms.describeKey(r -> r.keyId(aws.customerMasterKeyId())).keyMetadata();
+            KeyMetadata key = required(kms.describeKey(r -> r.keyId(aws.customerMasterKeyId())).keyMetadata(),
+                    "KeyMetadata");
             requireUsable(key);
             Map<String, String> context = MasterKeyContext.forValidation(projectId);
             GenerateDataKeyResponse generated = kms.generateDataKey(r -> r.keyId(aws.customerMasterKeyId())
                     .keySpec(DataKeySpec.AES_256).encryptionContext(context));
-            byte[] expected = generated.plaintext().asByteArray();
-            byte[] roundTrip = kms.decrypt(r -> r.ciphertextBlob(generated.ciphertextBlob())
-                    .keyId(aws.customerMasterKeyId()).encryptionContext(context)).plaintext().asByteArray();
+            byte[] expected = required(generated.plaintext(), "Plaintext").asByteArray();
+            SdkBytes wrapped = required(generated.ciphertextBlob(), "CiphertextBlob");
+            byte[] roundTrip = required(kms.decrypt(r -> r.ciphertextBlob(wrapped)
+                            .keyId(aws.customerMasterKeyId()).encryptionContext(context)).plaintext(), "Plaintext")
+                    .asByteArray();
             boolean same = MessageDigest.isEqual(expected, roundTrip);
             Arrays.fill(expected, (byte) 0);
             Arrays.fill(roundTrip, (byte) 0);
@@ -62,8 +67,9 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
             GenerateDataKeyResponse generated = kms.generateDataKey(r -> r.keyId(aws.customerMasterKeyId())
                     .keySpec(DataKeySpec.AES_256).encryptionContext(context));
             return new GeneratedMasterKey(
-                    KeyMaterial.takeOwnership(generated.plaintext().asByteArray()),
-                    new WrappedMasterKey(generated.keyId(), generated.ciphertextBlob().asByteArray()));
+                    KeyMaterial.takeOwnership(required(generated.plaintext(), "Plaintext").asByteArray()),
+                    new WrappedMasterKey(required(generated.keyId(), "KeyId"),
+                            required(generated.ciphertextBlob(), "CiphertextBlob").asByteArray()));
         });
     }
 
@@ -71,11 +77,11 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
     public KeyMaterial decryptMasterKey(RootKeyConfig config, WrappedMasterKey wrapped, Map<String, String> context) {
         AwsKmsSettings aws = (AwsKmsSettings) config;
         // Name the key that wrapped it, so KMS refuses rather than decrypting under a key we did not expect.
-        return call(aws, "decrypt a master key", kms -> KeyMaterial.takeOwnership(kms.decrypt(r -> r
+        return call(aws, "decrypt a master key", kms -> KeyMaterial.takeOwnership(required(kms.decrypt(r -> r
                         .ciphertextBlob(SdkBytes.fromByteArray(wrapped.ciphertext()))
                         .keyId(wrapped.wrappingKeyId())
                         .encryptionContext(context))
-                .plaintext().asByteArray()));
+                .plaintext(), "Plaintext").asByteArray()));
     }
 
     @Override
@@ -86,7 +92,8 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
             return call(aws, "encrypt a master key", kms -> {
                 var response = kms.encrypt(r -> r.keyId(aws.customerMasterKeyId())
                         .plaintext(SdkBytes.fromByteArray(plaintext)).encryptionContext(context));
-                return new WrappedMasterKey(response.keyId(), response.ciphertextBlob().asByteArray());
+                return new WrappedMasterKey(required(response.keyId(), "KeyId"),
+                        required(response.ciphertextBlob(), "CiphertextBlob").asByteArray());
             });
         } finally {
             Arrays.fill(plaintext, (byte) 0);
@@ -104,7 +111,8 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
                                                RootKeyProvider target, Map<String, String> context) {
         AwsKmsSettings source = (AwsKmsSettings) from;
         call(source, "check the old customer master key", kms -> {
-            KeyMetadata key = kms.describeKey(r -> r.keyId(wrapped.wrappingKeyId())).keyMetadata();
+            KeyMetadata key = required(kms.describeKey(r -> r.keyId(wrapped.wrappingKeyId())).keyMetadata(),
+                    "KeyMetadata");
             if (key.keyState() != KeyState.ENABLED) {
                 throw KmsErrors.invalid("the old customer master key " + key.arn() + " is "
                         + key.keyStateAsString() + ", not Enabled");
@@ -120,7 +128,8 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
                     .sourceEncryptionContext(context)
                     .destinationKeyId(destination.customerMasterKeyId())
                     .destinationEncryptionContext(context));
-            return new WrappedMasterKey(response.keyId(), response.ciphertextBlob().asByteArray());
+            return new WrappedMasterKey(required(response.keyId(), "KeyId"),
+                    required(response.ciphertextBlob(), "CiphertextBlob").asByteArray());
         });
     }
 

@@ -7,6 +7,7 @@ import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -30,6 +31,18 @@ final class KmsErrors {
         }
         return new KmsUnavailableException("AWS KMS could not be reached to " + action
                 + " (" + failure.getClass().getSimpleName() + "); nothing was changed, retry later", failure);
+    }
+
+    /**
+     * A field every successful KMS answer carries. A response cut off on the way can still parse as an
+     * empty success ({}); its missing fields then mean KMS was not heard, never a verdict on the key.
+     * Thrown as an SdkClientException, so it is translated like any other transport failure.
+     */
+    static <T> T required(T value, String field) {
+        if (value == null) {
+            throw SdkClientException.create("the KMS response has no " + field + " (cut off on the way?)");
+        }
+        return value;
     }
 
     static PreconditionFailedException invalid(String kmsReason) {

@@ -21,9 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +40,8 @@ class AwsKmsFaultTest {
     private static final AwsKmsSettings SETTINGS = new AwsKmsSettings(
             "11111111-2222-3333-4444-555555555555", "us-east-1", null, null, "AKIAIOSFODNN7EXAMPLE",
             SecretValue.ofUtf8("fault-test-secret"));
+
+    private static final String KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -80,6 +86,43 @@ class AwsKmsFaultTest {
     }
 
     @Test
+    void generateMasterKey_kmsThrottlesTwiceThenAnswers_retriedAndSucceeds() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        byte[] plaintext = new byte[32];
+        Arrays.fill(plaintext, (byte) 7);
+        String answer = "{\"KeyId\":\"" + KEY_ARN + "\",\"CiphertextBlob\":\""
+                + Base64.getEncoder().encodeToString("wrapped-by-the-fake".getBytes(StandardCharsets.UTF_8))
+                + "\",\"Plaintext\":\"" + Base64.getEncoder().encodeToString(plaintext) + "\"}";
+        // Two throttles leave the third and last of the 3 attempts config() allows.
+        URI endpoint = fakeKms(requests, attempt -> attempt <= 2
+                ? new Answer(400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")
+                : new Answer(200, answer));
+
+        GeneratedMasterKey generated = provider(endpoint).generateMasterKey(SETTINGS, Map.of("project", "p1"));
+
+        assertThat(generated.wrapped().wrappingKeyId()).isEqualTo(KEY_ARN);
+        assertThat(generated.plaintext().copyBytes()).isEqualTo(plaintext);
+        assertThat(requests.get()).isEqualTo(3);
+    }
+
+    /** What a response cut off after its status line parses as: a success with no fields. */
+    @Test
+    void decryptMasterKey_emptySuccessfulAnswer_unavailableNotACrash() throws IOException {
+        URI endpoint = fakeKms(200, "{}", new AtomicInteger());
+        WrappedMasterKey wrapped = new WrappedMasterKey(KEY_ARN, new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> provider(endpoint).decryptMasterKey(SETTINGS, wrapped, Map.of("project", "p1")))
+                .isInstanceOf(KmsUnavailableException.class).hasMessageContaining("could not be reached");
+    }
+
+    @Test
+    void validate_kmsAnswersWithoutKeyMetadata_unavailableNotAVerdict() throws IOException {
+        URI endpoint = fakeKms(200, "{}", new AtomicInteger());
+
+        assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class);
+    }
+
+    @Test
     void validate_kmsSaysDisabled_verdictWithReasonAndNoRetry() throws IOException {
         AtomicInteger requests = new AtomicInteger();
         URI endpoint = fakeKms(400, "{\"__type\":\"DisabledException\",\"message\":\"key is disabled\"}", requests);
@@ -97,14 +140,22 @@ class AwsKmsFaultTest {
         assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class);
     }
 
+    /** What the fake KMS sends back: an HTTP status and a JSON body. */
+    private record Answer(int status, String body) {}
+
     private URI fakeKms(int status, String body, AtomicInteger requests) throws IOException {
+        return fakeKms(requests, attempt -> new Answer(status, body));
+    }
+
+    /** @param answers the answer to the n-th request (from 1) */
+    private URI fakeKms(AtomicInteger requests, IntFunction<Answer> answers) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            requests.incrementAndGet();
+            Answer answer = answers.apply(requests.incrementAndGet());
             exchange.getRequestBody().readAllBytes();
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }

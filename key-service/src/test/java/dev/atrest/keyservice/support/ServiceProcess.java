@@ -62,6 +62,12 @@ public final class ServiceProcess implements AutoCloseable {
         this.env = Map.of("QUARKUS_DATASOURCE_PASSWORD", db.password(), "ATREST_SEAL_KEY", sealKey);
     }
 
+    /** One more setting (a system property of the child JVM) for the next start, e.g. atrest.aws.endpoint-override. */
+    public ServiceProcess with(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
     /** Starts the service and waits until its gRPC health check says SERVING. */
     public ServiceProcess start() {
         if (process != null && process.isAlive()) {
@@ -128,6 +134,22 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ProjectEncryptionServiceGrpc.ProjectEncryptionServiceFutureStub projectsAsync() {
         return admin.ready(ProjectEncryptionServiceGrpc.newFutureStub(channel)).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    /** Stubs of every service as the suite's admin token (the data plane needs a KEY_CONSUMER: {@link #as}). */
+    public Client admin() {
+        return admin;
+    }
+
+    /** Stubs sending {@code secret} as their bearer token, e.g. a KEY_CONSUMER token the admin created. */
+    public Client as(String secret) {
+        return new Client(channel, new BearerToken(secret));
+    }
+
+    /** What the gRPC health check says now. */
+    public ServingStatus health() {
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 
     /** The current run's log, for failure messages. */
