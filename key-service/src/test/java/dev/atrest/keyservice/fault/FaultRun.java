@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.fault;
 
+import dev.atrest.keyservice.support.FaultTally;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -8,7 +9,9 @@ import java.util.UUID;
 
 /**
  * One fault-test run: its seed (printed, and replayable with {@code -Dfault.seed=}), how many
- * trials ({@code -Dfault.trials=}), and the data directory its services keep LOCAL root keys in.
+ * trials, and the data directory its services keep LOCAL root keys in. The trial count is the bounded
+ * CI count by default, the full count with {@code -Dfault.full=true}, and {@code -Dfault.trials=N}
+ * overrides both.
  */
 final class FaultRun {
     final String test;
@@ -30,6 +33,11 @@ final class FaultRun {
         this.sealKey = Base64.getEncoder().encodeToString(key);
     }
 
+    /** A run of the CI count of trials, or of the full count when {@code -Dfault.full=true}. */
+    static FaultRun of(String test, int ciTrials, int fullTrials) {
+        return of(test, Boolean.getBoolean("fault.full") ? fullTrials : ciTrials);
+    }
+
     static FaultRun of(String test, int defaultTrials) {
         String given = System.getProperty("fault.seed");
         long seed = given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given.trim());
@@ -41,6 +49,29 @@ final class FaultRun {
         System.out.printf("%s: seed %d, %d trials (replay: -Dfault.seed=%d -Dit.test=%s)%n",
                 test, seed, trials, seed, test);
         return run;
+    }
+
+    /** The figures this run reports (target/fault-results/<test>.tsv), replayable by its seed. */
+    FaultTally tally() {
+        return FaultTally.begin(test, seed);
+    }
+
+    /** One trial's checks; they may read the database. */
+    interface Checks {
+        void run() throws Exception;
+    }
+
+    /** Runs one trial's checks through the tally, so a failing one is counted before it fails the test. */
+    static void verify(FaultTally tally, String trial, Checks checks) {
+        tally.verify(trial, () -> {
+            try {
+                checks.run();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(trial + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** A uniformly random delay in [0, max] ms. */

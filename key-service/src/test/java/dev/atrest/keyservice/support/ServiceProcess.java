@@ -130,6 +130,16 @@ public final class ServiceProcess implements AutoCloseable {
         return admin.ready(ProjectEncryptionServiceGrpc.newFutureStub(channel)).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
+    /** Every service's stubs as the suite's admin token (audit, access tokens, ...). */
+    public Client admin() {
+        return admin;
+    }
+
+    /** Stubs on this run of the service sending {@code secret} as their bearer token; a restart needs new ones. */
+    public Client as(String secret) {
+        return new Client(channel, new BearerToken(secret));
+    }
+
     /** The current run's log, for failure messages. */
     public Path log() {
         return log;
