@@ -69,6 +69,12 @@ public final class ErrorMapper {
             return status(Code.UNAVAILABLE, backlog.getMessage(), Any.pack(RetryInfo.newBuilder()
                     .setRetryDelay(Durations.fromSeconds(1)).build()));
         }
+        if (StoreOutages.isOutage(failure)) {
+            // Not a bug but MariaDB down or restarting: the caller should retry, not report an internal error.
+            LOG.warnf("database unavailable: %s", String.valueOf(failure));
+            return status(Code.UNAVAILABLE, "the database is unavailable; retry shortly",
+                    Any.pack(RetryInfo.newBuilder().setRetryDelay(Durations.fromSeconds(2)).build()));
+        }
         if (StoreConflicts.isConflict(failure)) {
             return status(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry", null);
         }

@@ -5,6 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * the caller sending the same update again.
  */
 class CmkChangeCrashIT {
-    /** With the other crash test's, 50 kills per build; -Dfault.trials=N for a longer run. */
-    private static final int DEFAULT_TRIALS = 25;
+    /** Kills per build; -Dfault.full=true runs FULL_TRIALS, -Dfault.trials=N any number. */
+    private static final int CI_TRIALS = 12;
+    private static final int FULL_TRIALS = 50;
     private static final int CLUSTERS = 20;
     private static final int KEYS_PER_CLUSTER = 20;
     private static final Duration SETTLE = Duration.ofSeconds(90);
@@ -36,7 +38,7 @@ class CmkChangeCrashIT {
 
     @Test
     void cmkChange_killedAtRandomInstants_everyKeyReadableAndChangeCompletes() throws Exception {
-        FaultRun run = FaultRun.of("CmkChangeCrashIT", DEFAULT_TRIALS);
+        FaultRun run = FaultRun.of("CmkChangeCrashIT", CI_TRIALS, FULL_TRIALS);
         ItDatabase db = ItDatabase.shared();
         StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
         Rows rows = new Rows(db);
@@ -44,7 +46,8 @@ class CmkChangeCrashIT {
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int resent = 0;
-        try (ServiceProcess service = new ServiceProcess("cmk-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+        try (FaultTally tally = run.tally();
+             ServiceProcess service = new ServiceProcess("cmk-crash", db, run.dataDir, run.sealKey, "2s").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "k0"));
             int masterKeys = 0;
             for (int i = 0; i < CLUSTERS; i++) {
@@ -60,7 +63,7 @@ class CmkChangeCrashIT {
                     masterKeys, changeMillis, maxDelay);
 
             for (int trial = 0; trial < run.trials; trial++) {
-                Trial result = trial(run, trial, service, stored, rows, project, "k" + (trial + 2), maxDelay);
+                Trial result = trial(run, tally, trial, service, stored, rows, project, "k" + (trial + 2), maxDelay);
                 kills.merge(result.phase, 1, Integer::sum);
                 resent += result.resent ? 1 : 0;
             }
@@ -75,8 +78,8 @@ class CmkChangeCrashIT {
 
     private record Trial(Phase phase, boolean resent) {}
 
-    private static Trial trial(FaultRun run, int trial, ServiceProcess service, StoredHierarchy stored, Rows rows,
-                               String project, String newKey, long maxDelay) throws Exception {
+    private static Trial trial(FaultRun run, FaultTally tally, int trial, ServiceProcess service, StoredHierarchy stored,
+                               Rows rows, String project, String newKey, long maxDelay) throws Exception {
         String name = run.describe(trial) + " to " + newKey;
         boolean resend = run.random.nextBoolean();
         long delay = run.delayUpTo(maxDelay);
@@ -87,24 +90,32 @@ class CmkChangeCrashIT {
         ListenableFuture<ProjectEncryption> call = service.projectsAsync().updateProjectEncryption(update);
         Rows.sleep(delay);
         service.killHard();
+        tally.trial();
+        tally.faults(1);
         Phase phase = oldKey.equals(rows.localKeyId(project)) ? Phase.NOT_STARTED
                 : rows.cmkChangeOpen(project) ? Phase.MOVING : Phase.FINISHED;
         String how = "killed after " + delay + " ms, " + phase;
-        assertThat(phase == Phase.NOT_STARTED && call.isDone() && !call.isCancelled() && succeeded(call))
-                .as("%s: an acknowledged change was lost", name).isFalse();
-        stored.assertSound(project, name + ": " + how + ", service dead");
+        boolean lostAcknowledged = phase == Phase.NOT_STARTED && call.isDone() && !call.isCancelled() && succeeded(call);
+        tally.writesLost(lostAcknowledged ? 1 : 0);
+        long lostWhileDead = stored.keysLost(project);
+        FaultRun.verify(tally, name, () -> {
+            assertThat(lostAcknowledged).as("%s: an acknowledged change was lost", name).isFalse();
+            stored.assertSound(project, name + ": " + how + ", service dead");
+        });
 
         service.start();
         // An update the service never stored must be sent again whichever way the rest is left to finish.
         if (resend || phase == Phase.NOT_STARTED) {
             service.projects().updateProjectEncryption(update);
         }
-        Rows.await(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
-
-        assertThat(rows.localKeyId(project)).as(name).isEqualTo(newKey);
-        assertThat(rows.masterKeysNotUnder(project, "local:" + newKey)).as("%s: %s", name, how).isEmpty();
-        assertThat(rows.cmkLastChanged(project)).as("%s: cmk_last_changed_time", name).isAfter(lastChanged);
-        stored.assertSound(project, name + ": " + how + ", after restart");
+        tally.keysLost(Math.max(lostWhileDead, stored.keysLost(project)));
+        FaultRun.verify(tally, name, () -> {
+            Rows.await(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
+            assertThat(rows.localKeyId(project)).as(name).isEqualTo(newKey);
+            assertThat(rows.masterKeysNotUnder(project, "local:" + newKey)).as("%s: %s", name, how).isEmpty();
+            assertThat(rows.cmkLastChanged(project)).as("%s: cmk_last_changed_time", name).isAfter(lastChanged);
+            stored.assertSound(project, name + ": " + how + ", after restart");
+        });
         return new Trial(phase, resend || phase == Phase.NOT_STARTED);
     }
 

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.fault;
 
+import dev.atrest.keyservice.support.FaultTally;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -8,14 +9,24 @@ import java.util.UUID;
 
 /**
  * One fault-test run: its seed (printed, and replayable with {@code -Dfault.seed=}), how many
- * trials ({@code -Dfault.trials=}), and the data directory its services keep LOCAL root keys in.
+ * trials, and the data directory its services keep LOCAL root keys in. The trial count is the bounded
+ * CI count by default, the full count with {@code -Dfault.full=true}, and {@code -Dfault.trials=N}
+ * overrides both.
  */
 final class FaultRun {
+    private static final String SEAL_KEY = newSealKey();
+
     final String test;
     final long seed;
     final int trials;
     final Random random;
     final Path dataDir;
+    /**
+     * The seal key of every service the fault tests start in this JVM. They share one database
+     * (ItDatabase.shared()), as the replicas and restarts of one deployment do, so they share its seal
+     * key too: the audit chain one test's service MAC'd under a key derived from it must verify under
+     * the next test's service.
+     */
     final String sealKey;
 
     private FaultRun(String test, long seed, int trials) {
@@ -25,9 +36,12 @@ final class FaultRun {
         this.random = new Random(seed);
         this.dataDir = Path.of("target", "it-data", test + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .toAbsolutePath();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.sealKey = Base64.getEncoder().encodeToString(key);
+        this.sealKey = SEAL_KEY;
+    }
+
+    /** A run of the CI count of trials, or of the full count when {@code -Dfault.full=true}. */
+    static FaultRun of(String test, int ciTrials, int fullTrials) {
+        return of(test, Boolean.getBoolean("fault.full") ? fullTrials : ciTrials);
     }
 
     static FaultRun of(String test, int defaultTrials) {
@@ -41,6 +55,35 @@ final class FaultRun {
         System.out.printf("%s: seed %d, %d trials (replay: -Dfault.seed=%d -Dit.test=%s)%n",
                 test, seed, trials, seed, test);
         return run;
+    }
+
+    private static String newSealKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The figures this run reports (target/fault-results/<test>.tsv), replayable by its seed. */
+    FaultTally tally() {
+        return FaultTally.begin(test, seed);
+    }
+
+    /** One trial's checks; they may read the database. */
+    interface Checks {
+        void run() throws Exception;
+    }
+
+    /** Runs one trial's checks through the tally, so a failing one is counted before it fails the test. */
+    static void verify(FaultTally tally, String trial, Checks checks) {
+        tally.verify(trial, () -> {
+            try {
+                checks.run();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(trial + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** A uniformly random delay in [0, max] ms. */

@@ -5,6 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * unwraps and the hierarchy is sound; after a restart the rotation finishes, exactly once.
  */
 class RotationCrashIT {
-    /** With the other crash test's, 50 kills per build; -Dfault.trials=N for a longer run. */
-    private static final int DEFAULT_TRIALS = 25;
+    /** Kills per build; -Dfault.full=true runs FULL_TRIALS, -Dfault.trials=N any number. */
+    private static final int CI_TRIALS = 12;
+    private static final int FULL_TRIALS = 50;
     private static final int CLUSTERS = 4;
     /** With batches of 200, a rotation of this many keys is some twenty transactions. */
     private static final int KEYS_PER_CLUSTER = 3000;
@@ -38,7 +40,7 @@ class RotationCrashIT {
 
     @Test
     void rotation_killedAtRandomInstants_everyKeyUnwrapsAndRotationFinishesOnce() throws Exception {
-        FaultRun run = FaultRun.of("RotationCrashIT", DEFAULT_TRIALS);
+        FaultRun run = FaultRun.of("RotationCrashIT", CI_TRIALS, FULL_TRIALS);
         ItDatabase db = ItDatabase.shared();
         StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
         Rows rows = new Rows(db);
@@ -47,7 +49,8 @@ class RotationCrashIT {
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int retried = 0;
-        try (ServiceProcess service = new ServiceProcess("rotation-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+        try (FaultTally tally = run.tally();
+             ServiceProcess service = new ServiceProcess("rotation-crash", db, run.dataDir, run.sealKey, "2s").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "root-" + project));
             for (String cluster : clusters) {
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
@@ -62,7 +65,7 @@ class RotationCrashIT {
 
             for (int trial = 0; trial < run.trials; trial++) {
                 String cluster = clusters.get(trial % CLUSTERS);
-                Trial result = trial(run, trial, service, stored, rows, project, cluster, rotationMillis * 6 / 5);
+                Trial result = trial(run, tally, trial, service, stored, rows, project, cluster, rotationMillis * 6 / 5);
                 kills.merge(result.phase, 1, Integer::sum);
                 retried += result.retried ? 1 : 0;
             }
@@ -75,8 +78,8 @@ class RotationCrashIT {
 
     private record Trial(Phase phase, boolean retried) {}
 
-    private static Trial trial(FaultRun run, int trial, ServiceProcess service, StoredHierarchy stored, Rows rows,
-                               String project, String cluster, long maxDelay) throws Exception {
+    private static Trial trial(FaultRun run, FaultTally tally, int trial, ServiceProcess service, StoredHierarchy stored,
+                               Rows rows, String project, String cluster, long maxDelay) throws Exception {
         String name = run.describe(trial) + " " + cluster;
         boolean scheduled = run.random.nextBoolean();
         long delay = run.delayUpTo(maxDelay);
@@ -91,25 +94,33 @@ class RotationCrashIT {
         }
         Rows.sleep(delay);
         service.killHard();
+        tally.trial();
+        tally.faults(1);
         boolean acknowledged = call != null && succeeded(call);
         Phase phase = rows.version(project, cluster) == before ? Phase.BEFORE_CREATE
                 : rows.rotating(project, cluster) ? Phase.REWRAP : Phase.FINISHED;
         String how = (scheduled ? "due" : "RotateMasterKey") + " killed after " + delay + " ms, " + phase;
-        stored.assertSound(project, name + ": " + how + ", service dead");
+        long lostWhileDead = stored.keysLost(project);
+        FaultRun.verify(tally, name, () -> stored.assertSound(project, name + ": " + how + ", service dead"));
 
         service.start();
         awaitFinished(service, project, cluster, name);
-        boolean retried = false;
-        if (!scheduled && rows.version(project, cluster) == before) {
-            assertThat(acknowledged).as("%s: an acknowledged rotation was lost", name).isFalse();
-            service.clusters().rotateMasterKey(rotate(project, cluster)); // the caller never got an answer: it retries
-            awaitFinished(service, project, cluster, name);
-            retried = true;
+        boolean retried = !scheduled && rows.version(project, cluster) == before;
+        if (retried && acknowledged) {
+            tally.writesLost(1);
         }
-        assertThat(rows.masterKeyVersions(project, cluster)).as("%s: %s", name, how)
-                .isEqualTo(IntStream.rangeClosed(1, before + 1).boxed().toList());
-        assertThat(rows.version(project, cluster)).as(name).isEqualTo(before + 1);
-        stored.assertSound(project, name + ": " + how + ", after restart");
+        tally.keysLost(Math.max(lostWhileDead, stored.keysLost(project)));
+        FaultRun.verify(tally, name, () -> {
+            assertThat(retried && acknowledged).as("%s: an acknowledged rotation was lost", name).isFalse();
+            if (retried) {
+                service.clusters().rotateMasterKey(rotate(project, cluster)); // the caller never got an answer: it retries
+                awaitFinished(service, project, cluster, name);
+            }
+            assertThat(rows.masterKeyVersions(project, cluster)).as("%s: %s", name, how)
+                    .isEqualTo(IntStream.rangeClosed(1, before + 1).boxed().toList());
+            assertThat(rows.version(project, cluster)).as(name).isEqualTo(before + 1);
+            stored.assertSound(project, name + ": " + how + ", after restart");
+        });
         return new Trial(phase, retried);
     }
 

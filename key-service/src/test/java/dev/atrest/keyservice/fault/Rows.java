@@ -64,6 +64,19 @@ final class Rows {
                 project, wrappingKeyId);
     }
 
+    /** Clusters of the project stored as encrypted while the project is not: a state no rule allows. */
+    List<String> clustersEncryptedInDisabledProject(String project) {
+        return values("SELECT c.cluster_name FROM cluster_encryption c JOIN project_encryption p"
+                + " ON p.project_id = c.project_id WHERE c.project_id = ? AND c.state = 'ENABLED' AND NOT p.enabled",
+                project);
+    }
+
+    /** Databases of the project stored with more than one key (these tests never make a second version). */
+    List<String> databasesWithSeveralKeys(String project) {
+        return values("SELECT CONCAT(cluster_name, '/', database_name, ': ', COUNT(*), ' keys') FROM database_key"
+                + " WHERE project_id = ? GROUP BY cluster_name, database_name HAVING COUNT(*) > 1", project);
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier done) {
         Instant deadline = Instant.now().plus(timeout);
         while (!done.getAsBoolean()) {

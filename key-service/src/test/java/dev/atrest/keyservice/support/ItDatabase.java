@@ -36,6 +36,11 @@ public final class ItDatabase {
         return shared;
     }
 
+    /** A database a test started itself, e.g. one it stops and starts under the service. */
+    public static ItDatabase at(String jdbcUrl, String user, String password) {
+        return new ItDatabase(jdbcUrl, user, password);
+    }
+
     private static ItDatabase embedded() {
         Path dir = Path.of("target", "it-data", "mariadb-" + UUID.randomUUID().toString().substring(0, 8));
         EmbeddedMariaDb db = EmbeddedMariaDb.start(dir);

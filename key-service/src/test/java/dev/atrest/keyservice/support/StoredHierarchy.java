@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A project's key hierarchy as MariaDB holds it, read and written behind the service's back. Seeds
@@ -39,7 +40,7 @@ public final class StoredHierarchy {
     private final LocalRootKeyProvider rootKeys;
     private final KeyWrapper wrapper = new KeyWrapper(new SecureRandom());
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, byte[]> plaintexts = new HashMap<>();
+    private final Map<String, byte[]> plaintexts = new ConcurrentHashMap<>();
 
     public StoredHierarchy(ItDatabase db, Path dataDir) {
         this.db = db;
@@ -80,14 +81,33 @@ public final class StoredHierarchy {
         }
     }
 
+    /**
+     * Remembers a key the service released (GetDatabaseKey): from now on the checks expect it stored and
+     * unwrapping to these bytes, as for a seeded key.
+     */
+    public void remember(String project, String cluster, String database, int version, byte[] key) {
+        plaintexts.put(place(project, cluster, database, version), key.clone());
+    }
+
     /** Everything wrong with the project's stored hierarchy; empty when it is sound and complete. */
     public List<String> problems(String project) throws SQLException {
+        return findings(project).problems();
+    }
+
+    /** The seeded database keys of the project that are gone or no longer unwrap to their seeded bytes. */
+    public long keysLost(String project) throws SQLException {
+        return findings(project).keysLost();
+    }
+
+    private record Findings(List<String> problems, long keysLost) {}
+
+    private Findings findings(String project) throws SQLException {
         try (Connection c = db.connect()) {
             // One consistent snapshot, so that a replica still writing cannot make a sound state look torn.
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setAutoCommit(false);
             try {
-                return problems(c, project);
+                return findings(c, project);
             } finally {
                 c.rollback();
             }
@@ -101,7 +121,7 @@ public final class StoredHierarchy {
         }
     }
 
-    private List<String> problems(Connection c, String project) throws SQLException {
+    private Findings findings(Connection c, String project) throws SQLException {
         List<String> found = new ArrayList<>();
         Map<String, Integer> currentVersions = clusterVersions(c, project);
         Map<String, SortedMap<Integer, MasterRow>> masters = masterKeys(c, project);
@@ -126,7 +146,7 @@ public final class StoredHierarchy {
         if (seeded != expected) {
             found.add(expected + " database keys were seeded but " + seeded + " are stored and unwrap");
         }
-        return found.size() > MAX_REPORTED ? found.subList(0, MAX_REPORTED) : found;
+        return new Findings(found.size() > MAX_REPORTED ? found.subList(0, MAX_REPORTED) : found, expected - seeded);
     }
 
     /** True when the key unwraps to the bytes it was seeded with. */
