@@ -53,10 +53,10 @@ class KmsFaultIT {
 
     @Test
     void kmsFaults_cachedKeysServedConfigurationFailsFastNothingWritten_recoversAfter() {
-        FaultRun run = FaultRun.of("KmsFaultIT", Boolean.getBoolean("fault.full") ? FULL_TRIALS : BOUNDED_TRIALS);
+        FaultRun run = FaultRun.of("KmsFaultIT", BOUNDED_TRIALS, FULL_TRIALS);
         ItDatabase db = ItDatabase.shared();
         KeyRows rows = new KeyRows(db);
-        try (FaultTally tally = FaultTally.begin("KmsFaultIT", run.seed);
+        try (FaultTally tally = run.tally();
              KmsPath kms = KmsPath.open();
              ServiceProcess service = new ServiceProcess("kms-fault", db, run.dataDir, run.sealKey, "1m")
                      .with("atrest.aws.endpoint-override", kms.serviceEndpoint().toString())
