@@ -69,7 +69,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
         if (config.get("encryption_at_rest_provider") instanceof String provider
                 && !ClusterEncryptionMapping.PROVIDERS.contains(provider)) {
             diagnostics.attributeError("encryption_at_rest_provider", "unknown encryption_at_rest_provider",
-                    "encryption_at_rest_provider must be one of AWS, LOCAL, NONE; got \"" + provider + "\"");
+                    "encryption_at_rest_provider must be one of AWS, LOCAL, NONE; got " + Diagnostics.quote(provider));
         }
     }
 
@@ -102,7 +102,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
         String provider = planned == null ? "NONE" : Values.string(planned, "encryption_at_rest_provider");
         if (planned != null) {
             // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
-            DayCountRule.check(planned, ClusterEncryptionMapping.ROTATION_PERIOD, diagnostics);
+            validate(planned, diagnostics);
             if (diagnostics.hasErrors()) {
                 return prior;
             }
@@ -148,7 +148,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
     public Map<String, Object> importState(String id, Diagnostics diagnostics) {
         String[] parts = id.split("/", -1);
         if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            diagnostics.error("invalid import id", "import atrest_cluster_encryption as PROJECT/CLUSTER, got \"" + id + "\"");
+            diagnostics.error("invalid import id", "import atrest_cluster_encryption as PROJECT/CLUSTER, got " + Diagnostics.quote(id));
             return null;
         }
         Map<String, Object> state = Values.copy(Map.of());

@@ -67,8 +67,9 @@ public final class ProjectEncryptionResource implements ManagedResource {
         if (planned == null) {
             return disable(prior, client, diagnostics);
         }
-        // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
-        DayCountRule.check(planned, ALERT_DAYS, diagnostics);
+        // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service
+        // (nor a megabyte-long one end up in the summary of the service's refusal).
+        ProjectEncryptionValidation.validate(planned, diagnostics);
         if (diagnostics.hasErrors()) {
             return prior;
         }

@@ -125,6 +125,32 @@ class ProjectEncryptionResourceTest {
     }
 
     @Test
+    void apply_projectIdOnlyKnownAtApplyAndInvalid_errorOnProjectIdAndNothingStored() {
+        Map<String, Object> config = localConfig("p1", null);
+        config.put("project_id", Unknown.VALUE);
+        Map<String, Object> planned = resource.plan(null, config, config).planned();
+        planned.put("project_id", "n".repeat(1 << 20));
+
+        assertThat(resource.apply(null, planned, config, service.client, diagnostics)).isNull();
+        assertThat(errorPaths()).containsExactly("project_id");
+        assertThat(diagnostics.asList().get(0).getDetail()).hasSizeLessThan(300).endsWith("(1048576 characters)");
+        assertThat(service.projects).isEmpty();
+    }
+
+    @Test
+    void validate_megabyteAwsValues_errorOnEachWithoutQuotingThem() {
+        Map<String, Object> aws = awsBlock("k".repeat(1 << 20), "r".repeat(1 << 20));
+        aws.put("access_key_id", "A".repeat(1 << 20));
+        aws.put("secret_access_key", "s".repeat(1 << 20));
+
+        resource.validate(TerraformValues.of(SCHEMA, "project_id", "p1", "aws_kms_config", aws), diagnostics);
+
+        assertThat(errorPaths()).containsExactlyInAnyOrder("aws_kms_config.customer_master_key_id",
+                "aws_kms_config.region", "aws_kms_config.access_key_id", "aws_kms_config.secret_access_key");
+        assertThat(diagnostics.asList()).allSatisfy(d -> assertThat(d.getDetail()).hasSizeLessThan(100));
+    }
+
+    @Test
     void apply_serviceRejectsAlertDays_diagnosticOnThatAttribute() {
         Map<String, Object> config = localConfig("p1", null);
         service.failNext(Code.INVALID_ARGUMENT, "invalid request", FakeKeyService.fieldViolation(
