@@ -83,8 +83,10 @@ public final class ClusterEncryptionResource implements ManagedResource {
         planned.put("id", identityKnown ? ClusterEncryptionMapping.id((String) planned.get("project_id"),
                 (String) planned.get("cluster_name")) : Unknown.VALUE);
         SERVICE_OWNED.forEach(name -> planned.put(name, Unknown.VALUE));
-        if (planned.get(ClusterEncryptionMapping.ROTATION_PERIOD) == null) {
-            planned.put(ClusterEncryptionMapping.ROTATION_PERIOD, Unknown.VALUE); // the service's default, 90
+        if (config.get(ClusterEncryptionMapping.ROTATION_PERIOD) == null) {
+            // Left out: the service keeps (or defaults to 90) the stored period and apply sends 0 ("keep"), rather
+            // than the refreshed value, which would undo a change another client made meanwhile.
+            planned.put(ClusterEncryptionMapping.ROTATION_PERIOD, Unknown.VALUE);
         }
         List<String> replace = new ArrayList<>();
         for (String name : IDENTITY) {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Two key-service replicas on one MariaDB, with Terraform and Java clients racing on the same projects and
  * clusters: per project one OpenTofu working directory (its own state) applies through replica A and another
- * through replica B, round after round at the same time, while Java clients on both replicas make
+ * through replica B, round after round at the same time (a new orders rotation period and a new root key each round), while Java clients on both replicas make
  * etag-guarded increments and call RotateMasterKey on both replicas at once. Afterwards nothing may be
  * lost: every acknowledged increment is there, every working directory's plan is empty, master-key
  * versions run 1..n with one version per acknowledged rotation, and every database key still unwraps to
@@ -166,13 +166,15 @@ class ReplicasAcceptanceIT {
                     }
                     variable "project_id" { type = string }
                     variable "orders_period" { type = number }
+                    variable "root_key" { type = string }
                     # cmk_rotation_alert_days and the ledger's rotation_period_days are left out on purpose:
-                    # Java clients increment them, and Terraform must keep what they stored.
+                    # Java clients increment them, and Terraform must keep what they stored, also while it
+                    # changes the project's root key (which re-wraps every master key, during the rotations).
                     resource "atrest_project_encryption" "p" {
                       project_id = var.project_id
                       local_key_config {
                         enabled = true
-                        key_id  = "replicas"
+                        key_id  = var.root_key
                       }
                     }
                     resource "atrest_cluster_encryption" "orders" {
@@ -212,13 +214,20 @@ class ReplicasAcceptanceIT {
             try {
                 for (int round = 0; round < ROUNDS; round++) {
                     roundStart.await();
-                    expectExit(tofu.run("apply", "-auto-approve", "-input=false", "-var=project_id=" + project,
-                            "-var=orders_period=" + ordersPeriod(round)), 0);
+                    expectExit(tofu.run(variables(round, "apply", "-auto-approve")), 0);
                 }
             } finally {
                 terraformDone.set(true); // writers stop once either directory stops, so nothing waits forever
             }
             return null;
+        }
+
+        /** A tofu command with round {@code round}'s variables: a new orders period and root key every round. */
+        private String[] variables(int round, String... command) {
+            List<String> arguments = new ArrayList<>(List.of(command));
+            arguments.addAll(List.of("-input=false", "-var=project_id=" + project, "-var=orders_period=" + (30 + round),
+                    "-var=root_key=root-" + round));
+            return arguments.toArray(String[]::new);
         }
 
         /** Releases keys through both replicas (creating them), then rotates on both at once, releasing between. */
@@ -245,8 +254,7 @@ class ReplicasAcceptanceIT {
             tally.writesLost(Math.abs(DEFAULT_ALERT_DAYS + alertDayIncrements.get() - alertDays)
                     + Math.abs(DEFAULT_ROTATION_PERIOD + ledgerIncrements.get() - ledgerPeriod));
             for (Tofu tofu : List.of(viaA, viaB)) {
-                Tofu.Result plan = tofu.run("plan", "-detailed-exitcode", "-input=false",
-                        "-var=project_id=" + project, "-var=orders_period=" + ordersPeriod(ROUNDS - 1));
+                Tofu.Result plan = tofu.run(variables(ROUNDS - 1, "plan", "-detailed-exitcode"));
                 if (plan.exitCode() != 0) {
                     tally.writesLost(1); // the last acknowledged apply is not what the service holds
                 }
@@ -293,9 +301,5 @@ class ReplicasAcceptanceIT {
             assertThat(lost).as("%s/%s database keys that no longer unwrap to the released bytes", project, cluster)
                     .isZero();
         }
-    }
-
-    private static int ordersPeriod(int round) {
-        return 30 + round;
     }
 }

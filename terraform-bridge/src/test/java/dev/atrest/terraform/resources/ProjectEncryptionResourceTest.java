@@ -97,6 +97,23 @@ class ProjectEncryptionResourceTest {
     }
 
     @Test
+    void apply_alertDaysLeftOutWhileAnotherClientChangedIt_keepsTheOtherClientsValue() {
+        Map<String, Object> state = applied(localConfig("p1", "k1"));
+        Map<String, Object> config = localConfig("p1", "k2");
+        Map<String, Object> proposed = new java.util.LinkedHashMap<>(config);
+        proposed.put("cmk_rotation_alert_days", state.get("cmk_rotation_alert_days")); // what Terraform proposes
+        ManagedResource.Plan plan = resource.plan(state, proposed, config);
+        // Between plan and apply another client changes the threshold.
+        service.projects.put("p1", service.projects.get("p1").toBuilder().setCmkRotationAlertDays(400).build());
+
+        Map<String, Object> updated = resource.apply(state, plan.planned(), config, service.client, diagnostics);
+
+        assertThat(plan.planned()).containsEntry("cmk_rotation_alert_days", Unknown.VALUE);
+        assertThat(service.projects.get("p1").getCmkRotationAlertDays()).isEqualTo(400);
+        assertThat(updated).containsEntry("cmk_rotation_alert_days", BigDecimal.valueOf(400));
+    }
+
+    @Test
     void apply_alertDaysUnsetThenSet_defaultThenUpdatedInPlace() {
         Map<String, Object> state = applied(localConfig("p1", null));
         Map<String, Object> proposed = new java.util.LinkedHashMap<>(state);
