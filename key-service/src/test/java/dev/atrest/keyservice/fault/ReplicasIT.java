@@ -4,19 +4,26 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.EncryptionAtRestProvider;
+import dev.atrest.v1.GetClusterEncryptionRequest;
 import dev.atrest.v1.RotateMasterKeyRequest;
 import dev.atrest.v1.RotationStatus;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class ReplicasIT {
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final int KEYS_PER_CLUSTER = 300;
+    private static final int INCREMENTS_PER_WRITER = Boolean.getBoolean("fault.full") ? 100 : 25;
 
     private static FaultRun run;
     private static ItDatabase db;
@@ -120,6 +128,46 @@ class ReplicasIT {
             awaitVersion(project, List.of(cluster), before + 1);
         }
         stored.assertSound(project, "after 30 RotateMasterKey calls");
+    }
+
+    /**
+     * Read-modify-write increments of one cluster's rotation period, each conditional on the etag it read,
+     * from two writers on each replica at once: every acknowledged increment must be in the stored value.
+     */
+    @Test
+    void etagGuardedUpdates_fromBothReplicasAtOnce_noAcknowledgedUpdateLost() throws Exception {
+        try (FaultTally tally = FaultTally.begin("ReplicasIT-updates", "-")) {
+            String project = project();
+            String cluster = clusters(project, 1, 10).get(0);
+            GetClusterEncryptionRequest read = GetClusterEncryptionRequest.newBuilder().setProjectId(project)
+                    .setClusterName(cluster).build();
+            int before = a.clusters().getClusterEncryption(read).getRotationPeriodDays();
+            AtomicLong acknowledged = new AtomicLong();
+            List<CompletableFuture<Void>> writers = Stream.of(a, b, a, b).map(replica -> CompletableFuture.runAsync(() -> {
+                for (int done = 0; done < INCREMENTS_PER_WRITER; ) {
+                    ClusterEncryption current = replica.clusters().getClusterEncryption(read);
+                    try {
+                        replica.clusters().setClusterEncryption(setCluster(project, cluster,
+                                EncryptionAtRestProvider.LOCAL).toBuilder().setEtag(current.getEtag())
+                                .setRotationPeriodDays(current.getRotationPeriodDays() + 1).build());
+                        acknowledged.incrementAndGet();
+                        tally.trial();
+                        done++;
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != Status.Code.ABORTED) {
+                            throw e;
+                        }
+                        tally.faults(1); // a concurrent writer won: read again
+                    }
+                }
+            })).toList();
+            writers.forEach(CompletableFuture::join);
+
+            int stored = b.clusters().getClusterEncryption(read).getRotationPeriodDays();
+            tally.writesLost(Math.abs(before + acknowledged.get() - stored));
+            tally.verify("etag-guarded increments", () -> assertThat(stored)
+                    .as("the period: %d + every acknowledged increment", before).isEqualTo(before + acknowledged.get()));
+        }
     }
 
     @Test

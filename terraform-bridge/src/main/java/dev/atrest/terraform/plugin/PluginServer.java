@@ -35,6 +35,13 @@ public final class PluginServer {
     /** go-plugin's health check asks about this service name. */
     private static final String HEALTH_SERVICE_NAME = "plugin";
 
+    /**
+     * The largest request Terraform may send: 256 MiB, what terraform-plugin-go's servers accept. gRPC's own
+     * 4 MiB default made a configuration with a few megabyte-long values fail as an opaque "Plugin error:
+     * ResourceExhausted" before validation could name the attribute at fault.
+     */
+    private static final int MAX_REQUEST_BYTES = 256 << 20;
+
     /** After Shutdown, how long in-flight work may take before the process exits anyway. */
     private static final long SHUTDOWN_GRACE_MILLIS = 100;
 
@@ -61,6 +68,7 @@ public final class PluginServer {
                     .bossEventLoopGroup(EventLoops.group())
                     .workerEventLoopGroup(EventLoops.group())
                     .channelType(NioServerSocketChannel.class)
+                    .maxInboundMessageSize(MAX_REQUEST_BYTES)
                     .addService(health.getHealthService())
                     .addService(controller)
                     .addService(new StdioService());

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public final class Diagnostics {
 
+    /** Longer than any valid identifier (64), so a quoted valid-looking value is never cut. */
+    static final int QUOTED_LENGTH = 80;
+
     private final List<Tfplugin6.Diagnostic> diagnostics = new ArrayList<>();
 
     public void error(String summary, String detail) {
@@ -26,6 +29,17 @@ public final class Diagnostics {
 
     public void warning(String summary, String detail) {
         add(Tfplugin6.Diagnostic.Severity.WARNING, summary, detail, null);
+    }
+
+    /**
+     * {@code value} in quotes for a diagnostic's detail, cut to its first {@value #QUOTED_LENGTH} characters
+     * (and its length said) when longer: a megabyte-long name must not become a megabyte-long error message.
+     */
+    public static String quote(String value) {
+        if (value.length() <= QUOTED_LENGTH) {
+            return "\"" + value + "\"";
+        }
+        return "\"" + value.substring(0, QUOTED_LENGTH) + "…\" (" + value.length() + " characters)";
     }
 
     public boolean hasErrors() {

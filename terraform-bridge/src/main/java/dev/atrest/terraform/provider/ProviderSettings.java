@@ -3,6 +3,7 @@ package dev.atrest.terraform.provider;
 import dev.atrest.terraform.wire.Attribute;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
+import dev.atrest.terraform.wire.Unknown;
 import dev.atrest.terraform.wire.Values;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,16 @@ public record ProviderSettings(String endpoint, String caCertificateFile, String
     /** Settings from the provider block, then the environment, then defaults; problems go to diagnostics. */
     public static ProviderSettings resolve(Map<String, Object> config, Map<String, String> environment,
             Diagnostics diagnostics) {
+        // An unknown setting would otherwise read as unset and fall back to the environment or the default:
+        // the plan would silently talk to another key service than the one the apply is configured for.
+        for (Attribute attribute : SCHEMA.attributes()) {
+            if (config.get(attribute.name()) == Unknown.VALUE) {
+                diagnostics.attributeError(attribute.name(), attribute.name() + " not known at plan",
+                        "the provider needs " + attribute.name() + " before it can plan, but it depends on a value "
+                                + "known only after apply (e.g. an attribute of a resource not created yet): set it "
+                                + "from a literal, a variable or the environment instead");
+            }
+        }
         ProviderSettings settings = new ProviderSettings(
                 setting(config, environment, "endpoint", "ATREST_ENDPOINT", DEFAULT_ENDPOINT),
                 setting(config, environment, "ca_certificate_file", "ATREST_CA_CERTIFICATE_FILE", null),
@@ -79,7 +90,7 @@ public record ProviderSettings(String endpoint, String caCertificateFile, String
     private void check(Diagnostics diagnostics) {
         if (!endpoint.matches("[^\\s/]+:\\d{1,5}")) {
             diagnostics.attributeError("endpoint", "invalid endpoint",
-                    "endpoint must be host:port, e.g. \"localhost:9090\"; got \"" + endpoint + "\"");
+                    "endpoint must be host:port, e.g. \"localhost:9090\"; got " + Diagnostics.quote(endpoint));
         }
         checkReadable(caCertificateFile, "ca_certificate_file", diagnostics);
         checkReadable(clientCertificateFile, "client_certificate_file", diagnostics);

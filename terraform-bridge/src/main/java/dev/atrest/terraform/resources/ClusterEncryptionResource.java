@@ -69,7 +69,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
         if (config.get("encryption_at_rest_provider") instanceof String provider
                 && !ClusterEncryptionMapping.PROVIDERS.contains(provider)) {
             diagnostics.attributeError("encryption_at_rest_provider", "unknown encryption_at_rest_provider",
-                    "encryption_at_rest_provider must be one of AWS, LOCAL, NONE; got \"" + provider + "\"");
+                    "encryption_at_rest_provider must be one of AWS, LOCAL, NONE; got " + Diagnostics.quote(provider));
         }
     }
 
@@ -83,8 +83,10 @@ public final class ClusterEncryptionResource implements ManagedResource {
         planned.put("id", identityKnown ? ClusterEncryptionMapping.id((String) planned.get("project_id"),
                 (String) planned.get("cluster_name")) : Unknown.VALUE);
         SERVICE_OWNED.forEach(name -> planned.put(name, Unknown.VALUE));
-        if (planned.get(ClusterEncryptionMapping.ROTATION_PERIOD) == null) {
-            planned.put(ClusterEncryptionMapping.ROTATION_PERIOD, Unknown.VALUE); // the service's default, 90
+        if (config.get(ClusterEncryptionMapping.ROTATION_PERIOD) == null) {
+            // Left out: the service keeps (or defaults to 90) the stored period and apply sends 0 ("keep"), rather
+            // than the refreshed value, which would undo a change another client made meanwhile.
+            planned.put(ClusterEncryptionMapping.ROTATION_PERIOD, Unknown.VALUE);
         }
         List<String> replace = new ArrayList<>();
         for (String name : IDENTITY) {
@@ -102,7 +104,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
         String provider = planned == null ? "NONE" : Values.string(planned, "encryption_at_rest_provider");
         if (planned != null) {
             // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
-            DayCountRule.check(planned, ClusterEncryptionMapping.ROTATION_PERIOD, diagnostics);
+            validate(planned, diagnostics);
             if (diagnostics.hasErrors()) {
                 return prior;
             }
@@ -148,7 +150,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
     public Map<String, Object> importState(String id, Diagnostics diagnostics) {
         String[] parts = id.split("/", -1);
         if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            diagnostics.error("invalid import id", "import atrest_cluster_encryption as PROJECT/CLUSTER, got \"" + id + "\"");
+            diagnostics.error("invalid import id", "import atrest_cluster_encryption as PROJECT/CLUSTER, got " + Diagnostics.quote(id));
             return null;
         }
         Map<String, Object> state = Values.copy(Map.of());

@@ -28,7 +28,7 @@ final class IdentifierRules {
             diagnostics.attributeError(path, "empty " + name, name + " must not be empty");
         } else if (!IDENTIFIER.matcher(value).matches()) {
             diagnostics.attributeError(path, "invalid " + name, name + " must be 1 to 64 characters of "
-                    + "[A-Za-z0-9_-] starting with a letter or digit; got \"" + value + "\"");
+                    + "[A-Za-z0-9_-] starting with a letter or digit; got " + Diagnostics.quote(value));
         }
     }
 }

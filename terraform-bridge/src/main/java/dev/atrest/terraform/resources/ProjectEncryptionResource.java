@@ -49,8 +49,11 @@ public final class ProjectEncryptionResource implements ManagedResource {
         Object projectId = planned.get("project_id");
         planned.put("id", projectId instanceof String ? projectId : Unknown.VALUE);
         ProjectEncryptionSchema.VOLATILE_COMPUTED.forEach(name -> planned.put(name, Unknown.VALUE));
-        if (planned.get(ALERT_DAYS) == null) {
-            planned.put(ALERT_DAYS, Unknown.VALUE); // the service's default (365), or the value it already stores
+        if (config.get(ALERT_DAYS) == null) {
+            // Left out of the configuration: the service keeps (or defaults) it, and apply sends 0 ("keep").
+            // Planning the refreshed value instead would send it back, undoing any change another client
+            // made between refresh and apply: a lost update.
+            planned.put(ALERT_DAYS, Unknown.VALUE);
         }
         if (planned.get(LOCAL) instanceof Map<?, ?> && Values.object(planned.get(LOCAL)).get("key_id") == null) {
             Map<String, Object> local = Values.copy(planned.get(LOCAL));
@@ -67,8 +70,9 @@ public final class ProjectEncryptionResource implements ManagedResource {
         if (planned == null) {
             return disable(prior, client, diagnostics);
         }
-        // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
-        DayCountRule.check(planned, ALERT_DAYS, diagnostics);
+        // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service
+        // (nor a megabyte-long one end up in the summary of the service's refusal).
+        ProjectEncryptionValidation.validate(planned, diagnostics);
         if (diagnostics.hasErrors()) {
             return prior;
         }

@@ -16,6 +16,13 @@ final class ProjectEncryptionValidation {
 
     private static final List<String> AWS_STRINGS = List.of("customer_master_key_id", "region", "role_arn",
             "external_id", "access_key_id", "secret_access_key");
+    /**
+     * Upper bounds no valid AWS value exceeds (the service checks the exact formats). Checked here so that a
+     * megabyte-long value fails at plan on its attribute, instead of making the request too large for the
+     * service, which could then only answer RESOURCE_EXHAUSTED for the request as a whole.
+     */
+    private static final Map<String, Integer> AWS_MAX_LENGTHS = Map.of("customer_master_key_id", 2048,
+            "region", 64, "role_arn", 2048, "external_id", 1224, "access_key_id", 128, "secret_access_key", 128);
 
     private ProjectEncryptionValidation() {
     }
@@ -42,6 +49,9 @@ final class ProjectEncryptionValidation {
             if ("".equals(aws.get(name))) {
                 diagnostics.attributeError(AWS + "." + name, "empty " + name,
                         name + " must not be empty: leave it out instead");
+            } else if (aws.get(name) instanceof String value && value.length() > AWS_MAX_LENGTHS.get(name)) {
+                diagnostics.attributeError(AWS + "." + name, "invalid " + name, name + " must be at most "
+                        + AWS_MAX_LENGTHS.get(name) + " characters; got " + value.length()); // never the value: it may be a secret
             }
         }
         if (Boolean.TRUE.equals(aws.get("enabled"))) {

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real key service (the packaged Quarkus app) on embedded MariaDB with the LOCAL root enabled and
@@ -41,8 +43,26 @@ final class KeyServiceProcess implements AutoCloseable {
     /** @param jvmOptions more options for the service's JVM, e.g. {@code -Datrest.aws.endpoint-override=…} */
     static KeyServiceProcess start(Path runJar, Path workDir, List<String> jvmOptions)
             throws IOException, InterruptedException {
-        Path dataDir = Files.createDirectories(workDir.resolve("ks"));
-        Path log = workDir.resolve("key-service.log");
+        return start(runJar, Files.createDirectories(workDir.resolve("ks")), workDir.resolve("key-service.log"),
+                jvmOptions);
+    }
+
+    /**
+     * A second replica of {@code primary}'s deployment: the same MariaDB (the primary's embedded one, over
+     * TCP), the same data directory (LOCAL root keys, bootstrap token) and the same seal key, the one the
+     * primary generated there. With an external database the service needs the seal key given explicitly.
+     */
+    static KeyServiceProcess startReplica(Path runJar, KeyServiceProcess primary, String name, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(List.of(
+                "-Dquarkus.datasource.jdbc.url=" + primary.embeddedJdbcUrl(),
+                "-Datrest.seal.key-file=" + primary.dataDir.resolve("seal.key")));
+        options.addAll(jvmOptions);
+        return start(runJar, primary.dataDir, primary.log.resolveSibling(name + ".log"), options);
+    }
+
+    private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         int grpcPort = Acceptance.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Datrest.local-root.enabled=true",
@@ -57,6 +77,21 @@ final class KeyServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /**
+     * The JDBC URL of the MariaDB this service embeds. The service picks the port itself and does not
+     * publish it; the MariaDB it started (pid file in the data directory) carries it on its command line.
+     */
+    String embeddedJdbcUrl() throws IOException {
+        long pid = Long.parseLong(Files.readString(dataDir.resolve("mariadb.pid")).trim());
+        String commandLine = ProcessHandle.of(pid).flatMap(p -> p.info().commandLine())
+                .orElseThrow(() -> new IllegalStateException("the embedded MariaDB (pid " + pid + ") is not running"));
+        Matcher port = Pattern.compile("--port=(\\d+)").matcher(commandLine);
+        if (!port.find()) {
+            throw new IllegalStateException("no --port on the embedded MariaDB's command line: " + commandLine);
+        }
+        return "jdbc:mariadb://127.0.0.1:" + port.group(1) + "/atrest";
+    }
+
     String endpoint() {
         return "127.0.0.1:" + grpcPort;
     }
@@ -69,8 +104,13 @@ final class KeyServiceProcess implements AutoCloseable {
 
     /** A channel whose every call carries the admin token, for tests that check what the service stored. */
     ManagedChannel adminChannel() throws IOException {
+        return channelWith(adminToken());
+    }
+
+    /** A channel whose every call carries {@code token}. */
+    ManagedChannel channelWith(String token) {
         Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminToken());
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return NettyChannelBuilder.forTarget(endpoint()).usePlaintext()
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
     }

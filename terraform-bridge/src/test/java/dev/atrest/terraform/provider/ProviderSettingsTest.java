@@ -3,6 +3,7 @@ package dev.atrest.terraform.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6;
+import dev.atrest.terraform.wire.Unknown;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,6 +43,27 @@ class ProviderSettingsTest {
 
         assertThat(errorPaths(diagnostics)).containsExactly("token");
         assertThat(diagnostics.asList().get(0).getDetail()).doesNotContain("atrest_abc");
+    }
+
+    @Test
+    void resolve_endpointUnknownAtPlan_errorOnEndpointInsteadOfFallingBackToTheEnvironment() {
+        Diagnostics diagnostics = new Diagnostics();
+
+        ProviderSettings.resolve(Map.of("endpoint", Unknown.VALUE), Map.of("ATREST_ENDPOINT", "elsewhere:9090"),
+                diagnostics);
+
+        assertThat(errorPaths(diagnostics)).containsExactly("endpoint");
+        assertThat(diagnostics.asList().get(0).getSummary()).isEqualTo("endpoint not known at plan");
+    }
+
+    @Test
+    void resolve_endpointOfAMegabyte_errorQuotesAnExcerpt() {
+        Diagnostics diagnostics = new Diagnostics();
+
+        ProviderSettings.resolve(Map.of("endpoint", "h".repeat(1 << 20)), Map.of(), diagnostics);
+
+        assertThat(errorPaths(diagnostics)).containsExactly("endpoint");
+        assertThat(diagnostics.asList().get(0).getDetail()).hasSizeLessThan(200).endsWith("(1048576 characters)");
     }
 
     @Test

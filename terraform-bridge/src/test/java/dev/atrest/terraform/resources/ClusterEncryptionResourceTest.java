@@ -144,7 +144,8 @@ class ClusterEncryptionResourceTest {
         Map<String, Object> state = apply(config("p1", "c1", "LOCAL"));
         service.failNext(Code.INVALID_ARGUMENT, "invalid request",
                 FakeKeyService.fieldViolation("rotation_period_days", "must be at least 1 day"));
-        Map<String, Object> planned = resource.plan(state, withPeriod(state, BigDecimal.TEN), null).planned();
+        Map<String, Object> proposed = withPeriod(state, BigDecimal.TEN);
+        Map<String, Object> planned = resource.plan(state, proposed, proposed).planned();
 
         Map<String, Object> after = resource.apply(state, planned, null, service.client, diagnostics);
 

@@ -97,6 +97,23 @@ class ProjectEncryptionResourceTest {
     }
 
     @Test
+    void apply_alertDaysLeftOutWhileAnotherClientChangedIt_keepsTheOtherClientsValue() {
+        Map<String, Object> state = applied(localConfig("p1", "k1"));
+        Map<String, Object> config = localConfig("p1", "k2");
+        Map<String, Object> proposed = new java.util.LinkedHashMap<>(config);
+        proposed.put("cmk_rotation_alert_days", state.get("cmk_rotation_alert_days")); // what Terraform proposes
+        ManagedResource.Plan plan = resource.plan(state, proposed, config);
+        // Between plan and apply another client changes the threshold.
+        service.projects.put("p1", service.projects.get("p1").toBuilder().setCmkRotationAlertDays(400).build());
+
+        Map<String, Object> updated = resource.apply(state, plan.planned(), config, service.client, diagnostics);
+
+        assertThat(plan.planned()).containsEntry("cmk_rotation_alert_days", Unknown.VALUE);
+        assertThat(service.projects.get("p1").getCmkRotationAlertDays()).isEqualTo(400);
+        assertThat(updated).containsEntry("cmk_rotation_alert_days", BigDecimal.valueOf(400));
+    }
+
+    @Test
     void apply_alertDaysUnsetThenSet_defaultThenUpdatedInPlace() {
         Map<String, Object> state = applied(localConfig("p1", null));
         Map<String, Object> proposed = new java.util.LinkedHashMap<>(state);
@@ -122,6 +139,32 @@ class ProjectEncryptionResourceTest {
         assertThat(resource.apply(null, planned, config, service.client, diagnostics)).isNull();
         assertThat(errorPaths()).containsExactly("cmk_rotation_alert_days");
         assertThat(service.projects).isEmpty();
+    }
+
+    @Test
+    void apply_projectIdOnlyKnownAtApplyAndInvalid_errorOnProjectIdAndNothingStored() {
+        Map<String, Object> config = localConfig("p1", null);
+        config.put("project_id", Unknown.VALUE);
+        Map<String, Object> planned = resource.plan(null, config, config).planned();
+        planned.put("project_id", "n".repeat(1 << 20));
+
+        assertThat(resource.apply(null, planned, config, service.client, diagnostics)).isNull();
+        assertThat(errorPaths()).containsExactly("project_id");
+        assertThat(diagnostics.asList().get(0).getDetail()).hasSizeLessThan(300).endsWith("(1048576 characters)");
+        assertThat(service.projects).isEmpty();
+    }
+
+    @Test
+    void validate_megabyteAwsValues_errorOnEachWithoutQuotingThem() {
+        Map<String, Object> aws = awsBlock("k".repeat(1 << 20), "r".repeat(1 << 20));
+        aws.put("access_key_id", "A".repeat(1 << 20));
+        aws.put("secret_access_key", "s".repeat(1 << 20));
+
+        resource.validate(TerraformValues.of(SCHEMA, "project_id", "p1", "aws_kms_config", aws), diagnostics);
+
+        assertThat(errorPaths()).containsExactlyInAnyOrder("aws_kms_config.customer_master_key_id",
+                "aws_kms_config.region", "aws_kms_config.access_key_id", "aws_kms_config.secret_access_key");
+        assertThat(diagnostics.asList()).allSatisfy(d -> assertThat(d.getDetail()).hasSizeLessThan(100));
     }
 
     @Test
