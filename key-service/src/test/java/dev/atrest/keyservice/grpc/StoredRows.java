@@ -21,9 +21,13 @@ import javax.sql.DataSource;
  */
 final class StoredRows {
     private static final Set<String> NOT_DATA = Set.of("audit_record", "audit_head", "flyway_schema_history", "job_lock");
-    /** Tables whose rows name neither a project nor a token themselves: how to find their owner. */
-    private static final Map<String, String> OWNER_BY_JOIN = Map.of("cluster_snapshot_database_key",
-            "(SELECT s.project_id FROM cluster_snapshot s WHERE s.id = t.snapshot_row_id)");
+    /**
+     * Tables whose owner is not simply their project_id column: rows that name neither a project nor a token,
+     * and a token's project grants, which name a project but belong to the token (CreateAccessToken writes them).
+     */
+    private static final Map<String, String> OWNER_BY_JOIN = Map.of(
+            "cluster_snapshot_database_key", "(SELECT s.project_id FROM cluster_snapshot s WHERE s.id = t.snapshot_row_id)",
+            "access_token_project", "t.token_id");
 
     /** table → "owner | column=value, ..." per row, sorted. */
     private final Map<String, List<Row>> tables;
