@@ -83,7 +83,7 @@ class DataPlaneCrashIT {
                 FaultRun.verify(tally, how, () -> checkStored(stored, rows, released, load, project, how + ", service dead"));
 
                 service.start();
-                List<String> lost = released.lost(project, service.as(consumerToken).databaseKeys());
+                List<String> lost = released.lost(project, service.as(consumerToken));
                 tally.keysLost(Math.max(lostWhileDead, lost.size()));
                 VerifyAuditLogResponse audit =
                         service.admin().audit().verifyAuditLog(VerifyAuditLogRequest.getDefaultInstance());

@@ -98,7 +98,7 @@ class MariaDbRestartIT {
         List<String> lostWrites = acknowledged.entrySet().stream()
                 .filter(e -> storedPeriod(service, project, e.getKey()) < e.getValue())
                 .map(e -> e.getKey() + ": rotation period " + e.getValue() + " days was acknowledged").toList();
-        List<String> lostKeys = released.lost(project, consumer.databaseKeys());
+        List<String> lostKeys = released.lost(project, consumer);
         tally.writesLost(lostWrites.size());
         tally.keysLost(lostKeys.size());
         System.out.printf("MariaDbRestartIT %s: %d calls failed during the outage (slowest %d ms), %d answered"

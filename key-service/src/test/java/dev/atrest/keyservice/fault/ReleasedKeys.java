@@ -1,8 +1,8 @@
 package dev.atrest.keyservice.fault;
 
+import dev.atrest.keyservice.support.Client;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.v1.DatabaseKey;
-import dev.atrest.v1.DatabaseKeyServiceGrpc.DatabaseKeyServiceBlockingStub;
 import dev.atrest.v1.GetDatabaseKeyRequest;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -59,14 +59,16 @@ final class ReleasedKeys {
      * Asks for every released key of {@code project} again (by version): the ones that come back with
      * other bytes, or not at all, are lost.
      */
-    List<String> lost(String project, DatabaseKeyServiceBlockingStub databaseKeys) {
+    List<String> lost(String project, Client consumer) {
         List<String> lost = new ArrayList<>();
         keys.forEach((place, bytes) -> {
             if (!place.project.equals(project)) {
                 return;
             }
             try {
-                DatabaseKey again = databaseKeys.getDatabaseKey(GetDatabaseKeyRequest.newBuilder()
+                // A stub per call: a stub's deadline runs from its creation, and checking a thousand keys on a
+                // loaded machine can take longer than one deadline.
+                DatabaseKey again = consumer.databaseKeys().getDatabaseKey(GetDatabaseKeyRequest.newBuilder()
                         .setProjectId(place.project).setClusterName(place.cluster).setDatabaseName(place.database)
                         .setVersion(place.version).build());
                 if (!Arrays.equals(bytes, again.getKey().toByteArray())) {

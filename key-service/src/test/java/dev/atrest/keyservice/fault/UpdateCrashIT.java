@@ -90,7 +90,7 @@ class UpdateCrashIT {
         // Every cluster encrypted again, so that every key released so far can be asked for again.
         writers.forEach(writer -> writer.enableAll(service.admin()));
         List<String> lost = new ArrayList<>();
-        writers.forEach(writer -> lost.addAll(released.lost(writer.project, service.as(consumerToken).databaseKeys())));
+        writers.forEach(writer -> lost.addAll(released.lost(writer.project, service.as(consumerToken))));
         tally.keysLost(Math.max(lostWhileDead, lost.size()));
         FaultRun.verify(tally, how, () -> {
             assertThat(problems).as("%s: acknowledged writes and the unanswered calls", how).isEmpty();

@@ -11,6 +11,7 @@ import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * Every plaintext key and secret the tests handle, remembered so that {@link LeakScan} can prove none
@@ -29,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <kind> TAB <base64 of the secret>} lines to {@code target/leak-canaries/<pid>.txt}; the file
  * holds test secrets only and stays under target/, which the scan reads the canaries from, never scans.
  *
- * <p>{@link #RECORDER} sits on every stub {@link Client} hands out: database keys in responses, token
- * secrets in responses and AWS secret access keys in requests are recorded without any test asking.
+ * <p>{@link #RECORDER} sits on every stub {@link Client} hands out: database keys and token secrets in
+ * responses, and AWS secret access keys in requests the service accepted, are recorded without any test asking.
  */
 public final class LeakCanaries {
     /** Shorter values are not secrets worth hunting (and would match by chance). */
@@ -43,21 +46,33 @@ public final class LeakCanaries {
     public static final ClientInterceptor RECORDER = new ClientInterceptor() {
         @Override
         public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+            // A request's secrets count once the service accepted the call: tests also send deliberately bad
+            // values in secret fields (the same string as a refused project id, say), which the service may
+            // rightly echo in its refusal; a secret it accepted and stored must never appear anywhere.
+            List<Map.Entry<String, byte[]>> sent = new CopyOnWriteArrayList<>();
             return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<A> listener, Metadata headers) {
                     super.start(new SimpleForwardingClientCallListener<>(listener) {
                         @Override
                         public void onMessage(A message) {
-                            recordFields(message);
+                            secretsOf(message, (kind, secret) -> record(kind, secret));
                             super.onMessage(message);
+                        }
+
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            if (status.isOk()) {
+                                sent.forEach(secret -> record(secret.getKey(), secret.getValue()));
+                            }
+                            super.onClose(status, trailers);
                         }
                     }, headers);
                 }
 
                 @Override
                 public void sendMessage(Q message) {
-                    recordFields(message);
+                    secretsOf(message, (kind, secret) -> sent.add(Map.entry(kind, secret)));
                     super.sendMessage(message);
                 }
             };
@@ -89,7 +104,7 @@ public final class LeakCanaries {
         return secret;
     }
 
-    private static void recordFields(Object value) {
+    private static void secretsOf(Object value, BiConsumer<String, byte[]> found) {
         if (!(value instanceof Message message)) {
             return;
         }
@@ -98,13 +113,13 @@ public final class LeakCanaries {
             List<?> values = descriptor.isRepeated() ? (List<?>) field.getValue() : List.of(field.getValue());
             for (Object each : values) {
                 if (each instanceof Message nested) {
-                    recordFields(nested);
+                    secretsOf(nested, found);
                 } else if (SECRET_FIELDS.contains(descriptor.getName())) {
                     String kind = message.getDescriptorForType().getName() + "." + descriptor.getName();
                     if (each instanceof ByteString bytes) {
-                        record(kind, bytes.toByteArray());
+                        found.accept(kind, bytes.toByteArray());
                     } else if (each instanceof String text) {
-                        record(kind, text);
+                        found.accept(kind, text.getBytes(StandardCharsets.UTF_8));
                     }
                 }
             }

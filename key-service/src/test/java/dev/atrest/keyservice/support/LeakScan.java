@@ -161,12 +161,14 @@ public final class LeakScan {
     }
 
     /**
-     * Terraform state holds the secrets a configuration sets (the provider marks them sensitive; protecting
-     * the state is the operator's part). Such a secret anywhere else, and any other secret there, is a leak.
+     * A secret a Terraform configuration sets lives in the operator's configuration (*.tf, *.tfvars) and in
+     * Terraform state (the provider marks it sensitive; protecting configuration and state is the operator's
+     * part). Such a secret anywhere else, and any other secret there, is a leak.
      */
     private static boolean homeByDesign(Needle needle, Path file) {
+        String name = file.getFileName().toString();
         return needle.kind().startsWith(TERRAFORM_INPUT)
-                && file.getFileName().toString().startsWith("terraform.tfstate");
+                && (name.startsWith("terraform.tfstate") || name.endsWith(".tf") || name.endsWith(".tfvars"));
     }
 
     private static boolean matches(ByteBuffer data, int at, byte[] needle) {

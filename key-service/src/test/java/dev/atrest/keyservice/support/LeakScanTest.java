@@ -58,9 +58,10 @@ class LeakScanTest {
     }
 
     @Test
-    void scan_terraformInputSecret_allowedInStateOnly() throws IOException {
+    void scan_terraformInputSecret_allowedInConfigurationAndStateOnly() throws IOException {
         String secret = "acc-secret-5b0c7f0e-1d2a-4c3b-9e8f";
         Files.writeString(dir.resolve("terraform.tfstate"), "{\"secret_access_key\": \"" + secret + "\"}");
+        Files.writeString(dir.resolve("credentials.auto.tfvars"), "secret_access_key = \"" + secret + "\"\n");
         Files.writeString(dir.resolve("tofu.log"), "provider said " + secret);
 
         LeakScan scan = new LeakScan();
