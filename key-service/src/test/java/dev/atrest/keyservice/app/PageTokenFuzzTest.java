@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
  * text, so the decoders get past base64 to the parsing behind it.
  */
 class PageTokenFuzzTest {
-    private static final FaultTally TALLY = FaultTally.begin("fuzz-page-tokens", "-");
+    private static final FaultTally TALLY = FaultTally.fuzzTest("page-tokens");
 
     @FuzzTest
     void decodeToken_anyToken_positionOrPageTokenViolation(FuzzedDataProvider data) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 class KeyWrapperFuzzTest {
     private static final KeyWrapper WRAPPER = new KeyWrapper(new SecureRandom());
     private static final KeyMaterial WRAPPING_KEY = KeyMaterial.copyOf(new byte[KeyMaterial.LENGTH_BYTES]);
-    private static final FaultTally TALLY = FaultTally.begin("fuzz-wrapped-keys", "-");
+    private static final FaultTally TALLY = FaultTally.fuzzTest("wrapped-keys");
 
     /** One test, so that scripts/fuzz.sh can fuzz it in a JVM of its own; the first choice picks the case. */
     @FuzzTest

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterAll;
  */
 class RequestValidationFuzzTest {
     private static final InputRules RULES = new InputRules(AwsClients::isKnownRegion);
-    private static final FaultTally TALLY = FaultTally.begin("fuzz-request-validation", "-");
+    private static final FaultTally TALLY = FaultTally.fuzzTest("request-validation");
 
     /** One test, so that scripts/fuzz.sh can fuzz it in a JVM of its own; the first choice picks the request. */
     @FuzzTest

@@ -41,6 +41,16 @@ public final class FaultTally implements AutoCloseable {
         return new FaultTally(suite, String.valueOf(seed));
     }
 
+    /**
+     * A Jazzer fuzz test's tally: suite {@code fuzz-<target>} while Jazzer fuzzes ({@code JAZZER_FUZZ} set, as
+     * {@code scripts/fuzz.sh} does), {@code fuzz-<target>-replay} when {@code mvn test} only replays the committed
+     * inputs, so that a later replay (the external-database pass) never overwrites a fuzzing run's figures.
+     */
+    public static FaultTally fuzzTest(String target) {
+        String fuzzing = System.getenv("JAZZER_FUZZ");
+        return begin("fuzz-" + target + (fuzzing == null || fuzzing.isEmpty() ? "-replay" : ""), "-");
+    }
+
     public synchronized void trial() {
         trials++;
     }

@@ -25,7 +25,7 @@ class DynamicValueCodecFuzzTest {
 
     /** Every object type the provider decodes: its own settings, each resource and each data source. */
     private static final List<CtyType> SCHEMA_TYPES = schemaTypes();
-    private static final FuzzTally TALLY = new FuzzTally("fuzz-dynamic-value-codec");
+    private static final FuzzTally TALLY = new FuzzTally("dynamic-value-codec");
 
     @FuzzTest
     void decode_anyBytes_returnsValueOrMalformedValueError(byte[] input) {

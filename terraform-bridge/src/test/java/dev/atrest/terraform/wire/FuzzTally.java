@@ -23,8 +23,14 @@ final class FuzzTally {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
-    FuzzTally(String suite) {
-        this.suite = suite;
+    /**
+     * Suite {@code fuzz-<target>} while Jazzer fuzzes ({@code JAZZER_FUZZ} set, as {@code scripts/fuzz.sh}
+     * does), {@code fuzz-<target>-replay} when {@code mvn test} only replays the committed inputs: a replay
+     * never overwrites a fuzzing run's figures.
+     */
+    FuzzTally(String target) {
+        String fuzzing = System.getenv("JAZZER_FUZZ");
+        this.suite = "fuzz-" + target + (fuzzing == null || fuzzing.isEmpty() ? "-replay" : "");
     }
 
     void trial() {
