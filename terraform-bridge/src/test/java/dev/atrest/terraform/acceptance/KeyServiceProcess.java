@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +27,8 @@ final class KeyServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final Path dataDir;
+    /** The channels this service handed out; {@link #close()} shuts them down with it. */
+    private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     final int grpcPort;
     final Path log;
 
@@ -107,12 +110,14 @@ final class KeyServiceProcess implements AutoCloseable {
         return channelWith(adminToken());
     }
 
-    /** A channel whose every call carries {@code token}. */
+    /** A channel whose every call carries {@code token}; shut down when this service is closed. */
     ManagedChannel channelWith(String token) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return NettyChannelBuilder.forTarget(endpoint()).usePlaintext()
+        ManagedChannel channel = NettyChannelBuilder.forTarget(endpoint()).usePlaintext()
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
+        channels.add(channel);
+        return channel;
     }
 
     /** Listening, and the bootstrap token written (which happens just after the port opens). */
@@ -138,8 +143,10 @@ final class KeyServiceProcess implements AutoCloseable {
         return true;
     }
 
+    /** Shuts down the channels it handed out, then stops the service. */
     @Override
     public void close() throws InterruptedException {
+        channels.forEach(ManagedChannel::shutdownNow);
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

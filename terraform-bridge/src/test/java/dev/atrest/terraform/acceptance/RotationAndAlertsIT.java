@@ -62,11 +62,8 @@ class RotationAndAlertsIT {
 
     @AfterAll
     void stopKeyService() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (keyService != null) {
-            keyService.close();
+            keyService.close(); // and the admin channel
         }
     }
 

@@ -46,11 +46,8 @@ class TofuAcceptanceIT {
 
     @AfterAll
     void stopKeyService() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (keyService != null) {
-            keyService.close();
+            keyService.close(); // and the admin channel
         }
     }
 
