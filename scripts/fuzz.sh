@@ -30,7 +30,7 @@ fuzz_module() {
 fuzz_module terraform-bridge surefire:test 'dev.atrest.terraform.wire.**'
 # key-service keeps its fuzz tests in a surefire execution of their own, away from the @QuarkusTest JVM.
 fuzz_module key-service surefire:test@fuzz-regression 'dev.atrest.keyservice.**'
-# This run's figures (plain `mvn test` replays write fuzz-<target>-replay.tsv beside them).
+# This run's figures (plain `mvn test` replays write fuzz-<target>-replay*.tsv beside them).
 for tsv in terraform-bridge/target/fault-results/fuzz-*.tsv key-service/target/fault-results/fuzz-*.tsv; do
-  [[ "$tsv" == *-replay.tsv ]] || cat "$tsv"
+  [[ "$tsv" == *-replay*.tsv ]] || cat "$tsv"
 done

@@ -36,9 +36,15 @@ public final class FaultTally implements AutoCloseable {
         this.seed = seed;
     }
 
-    /** @param seed what replays the run ("-" when it is not seeded) */
+    /**
+     * @param seed what replays the run ("-" when it is not seeded). Against an external MariaDB
+     *             (ATREST_TEST_JDBC_URL: the test command's second pass) the suite reports as
+     *             {@code <suite>-external-db}, beside the embedded pass's line instead of over it.
+     */
     public static FaultTally begin(String suite, Object seed) {
-        return new FaultTally(suite, String.valueOf(seed));
+        String externalDatabase = System.getenv("ATREST_TEST_JDBC_URL");
+        boolean external = externalDatabase != null && !externalDatabase.isBlank();
+        return new FaultTally(external ? suite + "-external-db" : suite, String.valueOf(seed));
     }
 
     /**
