@@ -61,7 +61,7 @@ public final class LeakScan {
             System.exit(2);
         }
         options.getOrDefault("--scan", List.of()).forEach(scan::scanTree);
-        System.out.println(scan.summary());
+        System.out.print(scan.summary()); // ends with its own newline
         System.exit(scan.hits.isEmpty() ? 0 : 1);
     }
 
