@@ -2,7 +2,7 @@
 # The fault-injection and fuzzing suite at full size: the whole test suite (scripts/test.sh) with every
 # fault and fuzz part at its full count (>= 200 SIGKILL trials, 120 s of fuzzing per target (FUZZ_SECONDS),
 # more KMS/MariaDB faults, 30,000 gRPC fuzz messages),
-# then the leak scan; the results land in target/fault-suite/results.md. About an hour on 2 cores.
+# then the leak scan; the results land in target/fault-suite/results.md. About 85 minutes on 2 cores (measured: 83 min, results/fault-suite.md).
 # CI runs the same parts at their bounded default size through scripts/test.sh.
 #
 #   scripts/fault-suite.sh [-Dfault.seed=S]        (extra arguments go to Maven)
