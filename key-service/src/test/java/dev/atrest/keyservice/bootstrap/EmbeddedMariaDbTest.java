@@ -19,14 +19,14 @@ class EmbeddedMariaDbTest {
     void start_sameDataDirectoryAgain_findsEarlierData() throws Exception {
         Path dataDir = Path.of("target", "test-data", "restart-" + UUID.randomUUID().toString().substring(0, 8));
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
-             Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
+             Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE survivor (id INT PRIMARY KEY, note VARCHAR(32))");
             s.execute("INSERT INTO survivor VALUES (1, 'still here')");
         }
 
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
-             Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
+             Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password());
              Statement s = c.createStatement();
              ResultSet rows = s.executeQuery("SELECT note FROM survivor WHERE id = 1")) {
             assertThat(rows.next()).isTrue();
@@ -45,7 +45,7 @@ class EmbeddedMariaDbTest {
         assertThat(killed.exitValue()).isEqualTo(AbandoningService.HALTED);
 
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
-             Connection c = DriverManager.getConnection(db.jdbcUrl(), "root", "");
+             Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password());
              Statement s = c.createStatement();
              ResultSet rows = s.executeQuery("SELECT id FROM survivor")) {
             assertThat(rows.next()).isTrue();

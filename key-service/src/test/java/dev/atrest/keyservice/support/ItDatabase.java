@@ -45,7 +45,7 @@ public final class ItDatabase {
         Path dir = Path.of("target", "it-data", "mariadb-" + UUID.randomUUID().toString().substring(0, 8));
         EmbeddedMariaDb db = EmbeddedMariaDb.start(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(db::close, "it-mariadb-stop"));
-        return new ItDatabase(db.jdbcUrl(), "root", "");
+        return new ItDatabase(db.jdbcUrl(), db.account().user(), db.account().password());
     }
 
     private static ItDatabase external() {

@@ -37,6 +37,8 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         }
         embedded = EmbeddedMariaDb.start(dataDir);
         config.put("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
+        config.put("quarkus.datasource.username", embedded.account().user());
+        config.put("quarkus.datasource.password", embedded.account().password());
         config.put("atrest.embedded-db.active", "true");
         return config;
     }

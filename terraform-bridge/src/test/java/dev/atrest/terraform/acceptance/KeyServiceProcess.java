@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,13 +60,23 @@ final class KeyServiceProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> options = new ArrayList<>(List.of(
                 "-Dquarkus.datasource.jdbc.url=" + primary.embeddedJdbcUrl(),
+                "-Dquarkus.datasource.username=atrest",
                 "-Datrest.seal.key-file=" + primary.dataDir.resolve("seal.key")));
         options.addAll(jvmOptions);
-        return start(runJar, primary.dataDir, primary.log.resolveSibling(name + ".log"), options);
+        // The primary's application account (its password file, mode 0600, in the shared data directory),
+        // in the environment rather than on a command line every local user can read.
+        Map<String, String> env = Map.of("QUARKUS_DATASOURCE_PASSWORD",
+                Files.readString(primary.dataDir.resolve("database-password")).trim());
+        return start(runJar, primary.dataDir, primary.log.resolveSibling(name + ".log"), options, env);
     }
 
     private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(runJar, dataDir, log, jvmOptions, Map.of());
+    }
+
+    private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions,
+            Map<String, String> env) throws IOException, InterruptedException {
         int grpcPort = Acceptance.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Datrest.local-root.enabled=true",
@@ -74,7 +85,9 @@ final class KeyServiceProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + Acceptance.freePort()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", runJar.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         KeyServiceProcess service = new KeyServiceProcess(process, dataDir, grpcPort, log);
         service.awaitListening();
         return service;
