@@ -58,16 +58,21 @@ public class AuditLog {
 
     @Inject
     AuditLog(AtrestConfig config, AuditRecordStore store, AuditChain chain, Clock clock,
-             TransactionSynchronizationRegistry transactions) {
+             TransactionSynchronizationRegistry transactions, ChainAnchoring anchoring) {
         this(store, chain, clock, transactions, config.audit().queueCapacity(), config.audit().batchSize(),
-                config.audit().backlogWait());
+                config.audit().backlogWait(), anchoring);
     }
 
     /** A log that appends to {@code appender}; call {@link #start()} before recording. */
     public AuditLog(AuditAppender appender, AuditChain chain, Clock clock, TransactionSynchronizationRegistry transactions,
                     int queueCapacity, int batchSize, Duration backlogWait) {
+        this(appender, chain, clock, transactions, queueCapacity, batchSize, backlogWait, HeadWatcher.NONE);
+    }
+
+    AuditLog(AuditAppender appender, AuditChain chain, Clock clock, TransactionSynchronizationRegistry transactions,
+             int queueCapacity, int batchSize, Duration backlogWait, HeadWatcher watcher) {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.writer = new AuditWriter(queue, appender, chain, batchSize);
+        this.writer = new AuditWriter(queue, appender, chain, batchSize, watcher);
         this.clock = clock;
         this.backlogWait = backlogWait;
         this.transactions = transactions;
