@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * the newest one (a newer head vouches for the older ones); a failure is logged, counted and retried with
  * growing pauses (1 s up to 5 min), and a newer anchor replaces the one waiting.
  */
+@Startup
 @ApplicationScoped
 public class KmsAnchor implements AnchorCopies {
     private static final Logger LOG = Logger.getLogger(KmsAnchor.class);
