@@ -24,13 +24,15 @@ class AnchorStartupCheck {
     private final ChainAnchoring anchoring;
     private final AuditRecordStore records;
     private final AuditCheckpointStore checkpoints;
+    private final CheckpointSeal seal;
     private final AuditLog log;
 
     AnchorStartupCheck(ChainAnchoring anchoring, AuditRecordStore records, AuditCheckpointStore checkpoints,
-                       AuditLog log) {
+                       CheckpointSeal seal, AuditLog log) {
         this.anchoring = anchoring;
         this.records = records;
         this.checkpoints = checkpoints;
+        this.seal = seal;
         this.log = log;
     }
 
@@ -52,12 +54,26 @@ class AnchorStartupCheck {
         });
     }
 
+    /** A retention checkpoint that does not verify: someone moved where the chain begins. */
+    private Optional<String> checkpointProblem() {
+        try {
+            return checkpoints.checkpoint().filter(c -> !seal.verifies(c)).map(c -> "the audit retention checkpoint"
+                    + " after record " + c.sequence() + " does not match its MAC (forged or altered)");
+        } catch (SQLException e) {
+            return Optional.empty(); // reported below, with the rest of the log, if the database is down
+        }
+    }
+
     /** What is wrong between the stored log and the anchor file; empty when they agree (or nothing is anchored). */
     Optional<String> check() {
         AnchorFile file = anchoring.file().orElseThrow();
         AnchorReading reading = file.read();
         if (reading.status() == AnchorReading.Status.INVALID) {
             return Optional.of(reading.problem());
+        }
+        Optional<String> checkpoint = checkpointProblem();
+        if (checkpoint.isPresent()) {
+            return checkpoint;
         }
         Optional<ChainAnchor> newest = reading.newest(ChainAnchor.AUDIT);
         if (newest.isEmpty()) {

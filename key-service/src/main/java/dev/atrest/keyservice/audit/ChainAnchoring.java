@@ -58,6 +58,7 @@ public class ChainAnchoring implements HeadWatcher {
     private final Counter failures;
     private Instant anchoredTime;
     private Instant lastFailure;
+    private long consecutiveFailures;
     private ChainHead pending;
 
     @Inject
@@ -160,9 +161,15 @@ public class ChainAnchoring implements HeadWatcher {
         } catch (IOException | SQLException | RuntimeException e) {
             lastFailure = now;
             failures.increment();
-            LOG.errorf("audit anchor: anchoring record %d in %s failed, retrying in %d s: %s", head.lastSequence(),
-                    file.get().path(), RETRY_AFTER_FAILURE.toSeconds(), e.toString());
+            // Every failure counts in the metric; the log says it at once and then every 30th (5 minutes).
+            if (consecutiveFailures++ % 30 == 0) {
+                LOG.errorf("audit anchor: anchoring record %d in %s failed (%d times in a row), retrying every %d s:"
+                        + " %s", head.lastSequence(), file.get().path(), consecutiveFailures,
+                        RETRY_AFTER_FAILURE.toSeconds(), e.toString());
+            }
+            return;
         }
+        consecutiveFailures = 0;
     }
 
     /**
