@@ -44,7 +44,9 @@ public class AuditCheckpointStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Optional<AuditCheckpoint> start = read(c);
+                // Locked: a second pruner (a run overlapping another after a writer change) waits, then goes on from
+                // the checkpoint the first one left.
+                Optional<AuditCheckpoint> start = read(c, true);
                 if (start.isPresent() && !seal.verifies(start.get())) {
                     throw new IllegalStateException("the audit retention checkpoint does not match its MAC (forged or"
                             + " altered): retention stops until VerifyAuditLog is intact again");
@@ -66,8 +68,12 @@ public class AuditCheckpointStore {
     }
 
     static Optional<AuditCheckpoint> read(Connection c) throws SQLException {
+        return read(c, false);
+    }
+
+    private static Optional<AuditCheckpoint> read(Connection c, boolean lock) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT sequence, mac, record_time, pruned_count,"
-                + " checkpoint_time, checkpoint_mac FROM audit_checkpoint WHERE id = 1");
+                + " checkpoint_time, checkpoint_mac FROM audit_checkpoint WHERE id = 1" + (lock ? " FOR UPDATE" : ""));
              ResultSet row = select.executeQuery()) {
             if (!row.next()) {
                 return Optional.empty();

@@ -202,13 +202,16 @@ class AuditAnchorTest {
         // A checkpoint altered in the database (fewer records pruned than were) does not verify.
         execute("UPDATE audit_checkpoint SET pruned_count = pruned_count - 1 WHERE id = 1");
         VerifyAuditLogResponse forged;
+        java.util.Optional<String> atStartUp;
         try {
             forged = verify();
+            atStartUp = startupCheck.check();
         } finally {
             execute("UPDATE audit_checkpoint SET pruned_count = pruned_count + 1 WHERE id = 1");
         }
         assertThat(forged.getIntact()).isFalse();
         assertThat(forged.getProblem()).contains("checkpoint").contains("forged");
+        assertThat(atStartUp).hasValueSatisfying(p -> assertThat(p).contains("checkpoint").contains("forged"));
         assertThat(verify().getIntact()).isTrue();
     }
 
