@@ -41,6 +41,9 @@ import org.jboss.logging.Logger;
  * practice the last few milliseconds of calls. Committing each record before answering (write-ahead) would
  * close that gap, and was rejected because it adds a database round trip to every key release. A normal
  * shutdown drains the queue first.
+ *
+ * <p>After each append the writer tells {@link ChainAnchoring} where the chain now ends, which anchors that head
+ * outside the database from time to time: what the database alone holds can be rolled back, the anchor cannot.
  */
 @Startup
 @ApplicationScoped
