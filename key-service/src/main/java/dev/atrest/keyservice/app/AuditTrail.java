@@ -1,9 +1,13 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.audit.AnchorFile;
+import dev.atrest.keyservice.audit.AnchorReading;
 import dev.atrest.keyservice.audit.AuditChain;
 import dev.atrest.keyservice.audit.AuditLog;
+import dev.atrest.keyservice.audit.ChainAnchoring;
 import dev.atrest.keyservice.audit.ChainCheck;
 import dev.atrest.keyservice.audit.ChainVerdict;
+import dev.atrest.keyservice.audit.CheckpointSeal;
 import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.Violations;
 import dev.atrest.keyservice.store.AuditRecordStore;
@@ -31,13 +35,18 @@ public class AuditTrail {
     private final AuditRecordStore store;
     private final AuditLog log;
     private final AuditChain chain;
+    private final ChainAnchoring anchoring;
+    private final CheckpointSeal checkpoints;
     /** 1 intact, 0 broken, -1 not verified since start-up. */
     private final AtomicInteger lastVerdict = new AtomicInteger(UNKNOWN);
 
-    AuditTrail(AuditRecordStore store, AuditLog log, AuditChain chain, MeterRegistry registry) {
+    AuditTrail(AuditRecordStore store, AuditLog log, AuditChain chain, ChainAnchoring anchoring,
+               CheckpointSeal checkpoints, MeterRegistry registry) {
         this.store = store;
         this.log = log;
         this.chain = chain;
+        this.anchoring = anchoring;
+        this.checkpoints = checkpoints;
         Gauge.builder("atrest.audit.chain.intact", lastVerdict, AtomicInteger::get)
                 .description("1 when the last VerifyAuditLog found the chain intact, 0 when broken, -1 before any")
                 .register(registry);
@@ -68,12 +77,18 @@ public class AuditTrail {
         }
     }
 
-    /** Walks the whole chain, after writing what is queued, and reports the first record that fails. */
+    /**
+     * Walks the whole chain (from the retention checkpoint, if any), after writing what is queued, compares it
+     * with the heads anchored outside the database, and reports the first problem.
+     */
     public ChainVerdict verify() {
         log.flush(FLUSH_WAIT);
+        // Read before the records' snapshot: every anchored head was committed before it was anchored, so the
+        // snapshot holds it; read after, an anchor of records appended meanwhile would look like a rollback.
+        AnchorReading anchors = anchoring.file().map(AnchorFile::read).orElse(AnchorReading.absent());
         ChainVerdict verdict;
         try {
-            verdict = store.verify(new ChainCheck(chain, log.highestWrittenHere()));
+            verdict = store.verify(new ChainCheck(chain, log.highestWrittenHere(), anchors, checkpoints));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the audit log", e);
         }

@@ -6,8 +6,8 @@ import java.util.List;
 /** Where the writer appends: the database ({@code store.AuditRecordStore}), or a stand-in in tests. */
 public interface AuditAppender {
     /**
-     * Chains {@code pending} onto the stored log, in order and all or nothing, and returns the last
-     * sequence written.
+     * Chains {@code pending} onto the stored log, in order and all or nothing, and returns the head it
+     * leaves: the last sequence written and the MAC this service computed for it.
      */
-    long append(List<PendingRecord> pending, AuditChain chain) throws SQLException;
+    ChainHead append(List<PendingRecord> pending, AuditChain chain) throws SQLException;
 }

@@ -41,6 +41,9 @@ import org.jboss.logging.Logger;
  * practice the last few milliseconds of calls. Committing each record before answering (write-ahead) would
  * close that gap, and was rejected because it adds a database round trip to every key release. A normal
  * shutdown drains the queue first.
+ *
+ * <p>After each append the writer tells {@link ChainAnchoring} where the chain now ends, which anchors that head
+ * outside the database from time to time: what the database alone holds can be rolled back, the anchor cannot.
  */
 @Startup
 @ApplicationScoped
@@ -58,16 +61,21 @@ public class AuditLog {
 
     @Inject
     AuditLog(AtrestConfig config, AuditRecordStore store, AuditChain chain, Clock clock,
-             TransactionSynchronizationRegistry transactions) {
+             TransactionSynchronizationRegistry transactions, ChainAnchoring anchoring) {
         this(store, chain, clock, transactions, config.audit().queueCapacity(), config.audit().batchSize(),
-                config.audit().backlogWait());
+                config.audit().backlogWait(), anchoring);
     }
 
     /** A log that appends to {@code appender}; call {@link #start()} before recording. */
     public AuditLog(AuditAppender appender, AuditChain chain, Clock clock, TransactionSynchronizationRegistry transactions,
                     int queueCapacity, int batchSize, Duration backlogWait) {
+        this(appender, chain, clock, transactions, queueCapacity, batchSize, backlogWait, HeadWatcher.NONE);
+    }
+
+    AuditLog(AuditAppender appender, AuditChain chain, Clock clock, TransactionSynchronizationRegistry transactions,
+             int queueCapacity, int batchSize, Duration backlogWait, HeadWatcher watcher) {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.writer = new AuditWriter(queue, appender, chain, batchSize);
+        this.writer = new AuditWriter(queue, appender, chain, batchSize, watcher);
         this.clock = clock;
         this.backlogWait = backlogWait;
         this.transactions = transactions;

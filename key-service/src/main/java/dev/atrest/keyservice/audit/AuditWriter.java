@@ -37,15 +37,18 @@ final class AuditWriter implements Runnable {
     private final AuditAppender store;
     private final AuditChain chain;
     private final int batchSize;
+    private final HeadWatcher watcher;
     private final AtomicLong highestWritten = new AtomicLong();
     private volatile boolean stopping;
     private volatile int inHand;
 
-    AuditWriter(BlockingQueue<Queued> queue, AuditAppender store, AuditChain chain, int batchSize) {
+    AuditWriter(BlockingQueue<Queued> queue, AuditAppender store, AuditChain chain, int batchSize,
+                HeadWatcher watcher) {
         this.queue = queue;
         this.store = store;
         this.chain = chain;
         this.batchSize = batchSize;
+        this.watcher = watcher;
     }
 
     @Override
@@ -55,6 +58,7 @@ final class AuditWriter implements Runnable {
         try {
             while (!(stopping && batch.isEmpty() && queue.isEmpty())) {
                 if (batch.isEmpty() && !take(batch)) {
+                    tell(watcher::idle);
                     continue;
                 }
                 inHand = batch.size();
@@ -121,13 +125,23 @@ final class AuditWriter implements Runnable {
             }
         }
         if (!records.isEmpty()) {
-            long last = store.append(records, chain);
-            highestWritten.accumulateAndGet(last, Math::max);
+            ChainHead head = store.append(records, chain);
+            highestWritten.accumulateAndGet(head.lastSequence(), Math::max);
+            tell(() -> watcher.appended(head));
         }
         for (Queued queued : batch) {
             if (queued instanceof Flush flush) {
                 flush.written().complete(null);
             }
+        }
+    }
+
+    /** The watcher must not throw; if it does anyway, the writer goes on: records matter more than anchors. */
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.errorf("audit log: the chain head's watcher failed: %s", e.toString());
         }
     }
 

@@ -1,9 +1,10 @@
 package dev.atrest.keyservice.audit;
 
 /**
- * The audit_record columns' sizes (V4__audit_log.sql), applied before a record is chained: a record too
+ * What every new record's fields go through before it is chained: control characters escaped
+ * ({@link ControlCharacters}), then the audit_record columns' sizes (V4__audit_log.sql) applied: a record too
  * long for its column would fail its batch again at every retry and stop the log, so every field is cut to
- * fit (at a character boundary) and the cut is marked.
+ * fit (at a character boundary) and the cut is marked. Escaping comes first, so the escapes count too.
  */
 public final class RecordLimits {
     static final int ACTOR = 255;
@@ -16,8 +17,12 @@ public final class RecordLimits {
     private RecordLimits() {}
 
     static AuditEvent fit(AuditEvent event) {
-        return new AuditEvent(cut(event.actor(), ACTOR), cut(event.action(), ACTION), cut(event.resource(), RESOURCE),
-                cut(event.outcome(), OUTCOME), cut(event.detail(), DETAIL));
+        return new AuditEvent(safe(event.actor(), ACTOR), safe(event.action(), ACTION),
+                safe(event.resource(), RESOURCE), safe(event.outcome(), OUTCOME), safe(event.detail(), DETAIL));
+    }
+
+    private static String safe(String field, int max) {
+        return cut(ControlCharacters.escape(field), max);
     }
 
     /** {@code text} in at most {@code max} characters (code points, as utf8mb4 VARCHAR counts them). */

@@ -88,6 +88,63 @@ public interface AtrestConfig {
         /** Records appended per database transaction, at most. */
         @WithDefault("500")
         int batchSize();
+
+        /** Where the chain head is anchored outside the database (audit/ChainAnchoring). */
+        AuditAnchor anchor();
+
+        /**
+         * Records older than this are pruned (behind a MAC'd checkpoint, so the rest still verifies); 0 keeps
+         * every record. 400 days: a year of history (what PCI DSS and most audits ask for) and a margin.
+         */
+        @WithDefault("400d")
+        Duration retention();
+
+        /** How often retention looks for records to prune (one replica at a time). */
+        @WithDefault("1h")
+        Duration retentionCheckInterval();
+
+        /** Records pruned per database transaction, at most. */
+        @WithDefault("1000")
+        int retentionBatchSize();
+    }
+
+    // --- audit anchor (issue 13): kept as its own block ------------------------------------------
+    interface AuditAnchor {
+        /**
+         * Whether the chain head is anchored. On by default: a log whose head lives only in the database can
+         * be rolled back by anyone who can write to the database.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The anchor file; it must lie outside {@code atrest.data-dir} (the service refuses to start
+         * otherwise). Default: {@code <data-dir>.audit-anchor} beside the data directory, so that a copy or
+         * restore of the data directory never carries it along.
+         */
+        Optional<Path> file();
+
+        /** Anchor at least once per this many records appended. */
+        @WithDefault("1000")
+        int everyRecords();
+
+        /** Anchor at least this often while records are being appended. */
+        @WithDefault("5m")
+        Duration interval();
+
+        /** Anchors kept in the file per chain (the newest is what verification needs; older ones help diagnose). */
+        @WithDefault("16")
+        int history();
+
+        /**
+         * A KMS key (id, ARN or alias ARN) to anchor with as well, using the service's own AWS credentials:
+         * each anchor is a KMS Encrypt call whose encryption context carries the head, so CloudTrail keeps an
+         * append-only copy of every anchor. Off when unset.
+         */
+        Optional<String> kmsKeyId();
+
+        /** The KMS key's region; default: the region in the key's ARN. */
+        Optional<String> kmsRegion();
     }
 
     Cache cache();

@@ -1,8 +1,10 @@
 package dev.atrest.keyservice.grpc;
 
 import dev.atrest.keyservice.app.AuditPage;
+import dev.atrest.keyservice.audit.AnchorStatus;
 import dev.atrest.keyservice.audit.ChainVerdict;
 import dev.atrest.keyservice.audit.StoredRecord;
+import dev.atrest.v1.AnchorCheck;
 import dev.atrest.v1.AuditRecord;
 import dev.atrest.v1.ListAuditRecordsResponse;
 import dev.atrest.v1.VerifyAuditLogResponse;
@@ -29,11 +31,28 @@ final class AuditMessages {
     }
 
     static VerifyAuditLogResponse toMessage(ChainVerdict verdict) {
-        return VerifyAuditLogResponse.newBuilder()
+        VerifyAuditLogResponse.Builder response = VerifyAuditLogResponse.newBuilder()
                 .setIntact(verdict.intact())
                 .setRecordsVerified(verdict.recordsVerified())
                 .setFirstBadSequence(verdict.firstBadSequence())
                 .setProblem(verdict.problem())
-                .build();
+                .setAnchorCheck(toMessage(verdict.anchorStatus()))
+                .setCheckpointSequence(verdict.checkpointSequence())
+                .setPrunedRecords(verdict.prunedCount());
+        verdict.anchor().ifPresent(anchor -> {
+            response.setAnchoredSequence(anchor.sequence());
+            Timestamps.set(anchor.time(), response::setAnchoredTime);
+        });
+        return response.build();
+    }
+
+    private static AnchorCheck toMessage(AnchorStatus status) {
+        return switch (status) {
+            case NONE -> AnchorCheck.ANCHOR_NONE;
+            case MATCHED -> AnchorCheck.ANCHOR_MATCHED;
+            case MISMATCH -> AnchorCheck.ANCHOR_MISMATCH;
+            case INVALID -> AnchorCheck.ANCHOR_INVALID;
+            case NOT_REACHED -> AnchorCheck.ANCHOR_NOT_REACHED;
+        };
     }
 }

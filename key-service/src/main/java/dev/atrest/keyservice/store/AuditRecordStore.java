@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class AuditRecordStore implements AuditAppender {
-    private static final String COLUMNS = "sequence, record_time, actor, action, resource, outcome, detail, mac";
+    static final String COLUMNS = "sequence, record_time, actor, action, resource, outcome, detail, mac";
     private static final int VERIFY_PAGE = 1000;
     /**
      * One row, sent as a JDBC batch: MariaDB Connector/J sends a batch of inserts as one binary
@@ -44,10 +44,10 @@ public class AuditRecordStore implements AuditAppender {
 
     /**
      * Appends {@code pending} in order, in one transaction that holds the head row's lock (so writers
-     * on several replicas take turns), and returns the last sequence written. All or nothing.
+     * on several replicas take turns), and returns the head it leaves. All or nothing.
      */
     @Override
-    public long append(List<PendingRecord> pending, AuditChain chain) throws SQLException {
+    public ChainHead append(List<PendingRecord> pending, AuditChain chain) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -70,7 +70,7 @@ public class AuditRecordStore implements AuditAppender {
                     update.executeUpdate();
                 }
                 c.commit();
-                return sequence;
+                return new ChainHead(sequence, mac);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -106,6 +106,7 @@ public class AuditRecordStore implements AuditAppender {
             c.setAutoCommit(false); // the head and every page come from the snapshot of the first read
             try {
                 ChainHead head = readHead(c, false);
+                check.startFrom(AuditCheckpointStore.read(c));
                 long after = Long.MIN_VALUE; // a record inserted with sequence 0 or below is read too
                 while (true) {
                     List<StoredRecord> page = pageForVerify(c, after);
@@ -125,6 +126,24 @@ public class AuditRecordStore implements AuditAppender {
         }
     }
 
+    /** The stored head as it is now (start-up's comparison with the anchor). */
+    public ChainHead head() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return readHead(c, false);
+        }
+    }
+
+    /** The MAC stored with record {@code sequence}, if that record is there. */
+    public Optional<byte[]> macAt(long sequence) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT mac FROM audit_record WHERE sequence = ?")) {
+            select.setLong(1, sequence);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+
     private static List<StoredRecord> pageForVerify(Connection c, long after) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS
                 + " FROM audit_record WHERE sequence > ? ORDER BY sequence LIMIT " + VERIFY_PAGE)) {
@@ -133,7 +152,7 @@ public class AuditRecordStore implements AuditAppender {
         }
     }
 
-    private static ChainHead readHead(Connection c, boolean lock) throws SQLException {
+    static ChainHead readHead(Connection c, boolean lock) throws SQLException {
         try (PreparedStatement select = c.prepareStatement(
                 "SELECT last_sequence, last_mac FROM audit_head WHERE id = 1" + (lock ? " FOR UPDATE" : ""));
              ResultSet row = select.executeQuery()) {
@@ -183,7 +202,7 @@ public class AuditRecordStore implements AuditAppender {
         return text.append(number);
     }
 
-    private static List<StoredRecord> read(PreparedStatement select) throws SQLException {
+    static List<StoredRecord> read(PreparedStatement select) throws SQLException {
         List<StoredRecord> records = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChainCheckTest {
@@ -150,5 +151,130 @@ class ChainCheckTest {
 
         assertThat(verdict.firstBadSequence()).isEqualTo(3);
         assertThat(verdict.problem()).contains("beyond the head");
+    }
+
+    // --- against the anchor and from a retention checkpoint -------------------------------------------
+
+    private final CheckpointSeal seal = new CheckpointSeal(KeyMaterial.generate(new SecureRandom()));
+
+    private static AnchorReading anchored(StoredRecord... records) {
+        List<ChainAnchor> anchors = new ArrayList<>();
+        for (StoredRecord record : records) {
+            anchors.add(new ChainAnchor(ChainAnchor.AUDIT, record.sequence(), record.mac(), record.time()));
+        }
+        return AnchorReading.valid(anchors);
+    }
+
+    private ChainVerdict check(List<StoredRecord> records, ChainHead head, AnchorReading anchors,
+                               Optional<AuditCheckpoint> checkpoint) {
+        ChainCheck check = new ChainCheck(chain, 0, anchors, seal); // 0: as after a restart, nothing in memory
+        check.startFrom(checkpoint);
+        for (StoredRecord record : records) {
+            if (!check.accept(record)) {
+                break;
+            }
+        }
+        return check.finish(head);
+    }
+
+    @Test
+    void finish_anchoredRecordPresent_intactAnchorMatched() {
+        List<StoredRecord> records = log(6);
+
+        ChainVerdict verdict = check(records, headOf(records), anchored(records.get(1), records.get(3)), Optional.empty());
+
+        assertThat(verdict.intact()).as("%s", verdict).isTrue();
+        assertThat(verdict.anchorStatus()).isEqualTo(AnchorStatus.MATCHED);
+        assertThat(verdict.anchor().orElseThrow().sequence()).isEqualTo(4);
+    }
+
+    @Test
+    void finish_olderCopyRestoredAfterRestart_reportsTheRollbackAgainstTheAnchor() {
+        List<StoredRecord> records = log(6);
+        List<StoredRecord> olderCopy = records.subList(0, 3);
+
+        ChainVerdict verdict = check(olderCopy, headOf(olderCopy), anchored(records.get(4)), Optional.empty());
+
+        assertThat(verdict.intact()).isFalse();
+        assertThat(verdict.anchorStatus()).isEqualTo(AnchorStatus.MISMATCH);
+        assertThat(verdict.firstBadSequence()).isEqualTo(4);
+        assertThat(verdict.problem()).contains("anchored outside the database").contains("rolled back");
+    }
+
+    @Test
+    void finish_rewrittenWithRecomputedMacs_reportsTheAnchoredRecord() {
+        List<StoredRecord> records = log(6);
+        AnchorReading anchors = anchored(records.get(4));
+        // Someone holding the MAC key rewrites record 3 and re-chains everything after it.
+        List<StoredRecord> rewritten = new ArrayList<>(records.subList(0, 2));
+        byte[] mac = records.get(1).mac();
+        for (StoredRecord original : records.subList(2, 6)) {
+            AuditEvent event = original.sequence() == 3 ? new AuditEvent("token:innocent", "x", "", "OK", "")
+                    : original.event();
+            mac = chain.mac(mac, original.sequence(), original.time(), event);
+            rewritten.add(new StoredRecord(original.sequence(), original.time(), event, mac));
+        }
+
+        ChainVerdict verdict = check(rewritten, headOf(rewritten), anchors, Optional.empty());
+
+        assertThat(verdict.intact()).isFalse();
+        assertThat(verdict.anchorStatus()).isEqualTo(AnchorStatus.MISMATCH);
+        assertThat(verdict.firstBadSequence()).isEqualTo(5);
+        assertThat(verdict.problem()).contains("record 5 differs from the one anchored");
+    }
+
+    @Test
+    void finish_anchorFileInvalid_notIntactEvenWithIntactRecords() {
+        List<StoredRecord> records = log(3);
+
+        ChainVerdict verdict = check(records, headOf(records), AnchorReading.invalid("the anchor file x does not verify"),
+                Optional.empty());
+
+        assertThat(verdict.intact()).isFalse();
+        assertThat(verdict.anchorStatus()).isEqualTo(AnchorStatus.INVALID);
+        assertThat(verdict.firstBadSequence()).isZero();
+        assertThat(verdict.problem()).contains("does not verify");
+    }
+
+    @Test
+    void finish_fromAValidCheckpoint_intactCountingFromIt() {
+        List<StoredRecord> records = log(6);
+        StoredRecord lastPruned = records.get(2);
+        AuditCheckpoint checkpoint = seal.seal(3, lastPruned.mac(), lastPruned.time(), 3, T0.plusSeconds(100));
+
+        ChainVerdict verdict = check(records.subList(3, 6), headOf(records), anchored(records.get(2), records.get(4)),
+                Optional.of(checkpoint));
+
+        assertThat(verdict.intact()).as("%s", verdict).isTrue();
+        assertThat(verdict.recordsVerified()).isEqualTo(3);
+        assertThat(verdict.checkpointSequence()).isEqualTo(3);
+        assertThat(verdict.prunedCount()).isEqualTo(3);
+        assertThat(verdict.anchorStatus()).isEqualTo(AnchorStatus.MATCHED);
+    }
+
+    @Test
+    void finish_forgedCheckpoint_reported() {
+        List<StoredRecord> records = log(6);
+        StoredRecord lastPruned = records.get(2);
+        AuditCheckpoint real = seal.seal(3, lastPruned.mac(), lastPruned.time(), 3, T0.plusSeconds(100));
+        AuditCheckpoint forged = new AuditCheckpoint(3, real.mac(), real.recordTime(), 1, real.checkpointTime(),
+                real.checkpointMac());
+
+        ChainVerdict verdict = check(records.subList(3, 6), headOf(records), AnchorReading.absent(), Optional.of(forged));
+
+        assertThat(verdict.intact()).isFalse();
+        assertThat(verdict.problem()).contains("checkpoint").contains("forged");
+    }
+
+    @Test
+    void finish_checkpointMovedPastPrunedRecordsItDoesNotCover_reportsTheMissingRecord() {
+        List<StoredRecord> records = log(6);
+        StoredRecord first = records.get(0);
+        AuditCheckpoint older = seal.seal(1, first.mac(), first.time(), 1, T0.plusSeconds(100));
+
+        ChainVerdict verdict = check(records.subList(3, 6), headOf(records), AnchorReading.absent(), Optional.of(older));
+
+        assertThat(verdict.intact()).isFalse();
+        assertThat(verdict.firstBadSequence()).isEqualTo(2);
     }
 }

@@ -34,7 +34,7 @@ public final class RecordingAppender implements AuditAppender {
     }
 
     @Override
-    public long append(List<PendingRecord> pending, AuditChain chain) throws SQLException {
+    public ChainHead append(List<PendingRecord> pending, AuditChain chain) throws SQLException {
         entered.countDown();
         try {
             gate.await();
@@ -48,7 +48,9 @@ public final class RecordingAppender implements AuditAppender {
                 throw new SQLException("database unavailable (test)");
             }
             appended.addAll(pending);
-            return appended.size();
+            byte[] mac = new byte[AuditChain.MAC_BYTES];
+            mac[0] = (byte) appended.size(); // a head the anchoring can tell apart; these tests never verify it
+            return new ChainHead(appended.size(), mac);
         }
     }
 
