@@ -2,7 +2,6 @@ package dev.atrest.keyservice.grpc;
 
 import com.google.protobuf.Message;
 import dev.atrest.keyservice.audit.AuditEvent;
-import dev.atrest.keyservice.audit.AuditLog;
 import dev.atrest.keyservice.bootstrap.AtrestConfig;
 import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Caller;
@@ -19,6 +18,9 @@ import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,18 +47,24 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
 
     private final AccessPolicy policy = AccessPolicy.atrestV1();
     private final CallAuthentication authenticator;
-    private final Consumer<AuditEvent> audit;
+    private final RefusalGuard refusals;
     private final boolean developmentMode;
 
     @Inject
-    AccessInterceptor(CallAuthenticator authenticator, AuditLog audit, AtrestConfig config) {
-        // A refusal stands whether or not the audit log can take it: a full queue is logged loudly, not thrown.
-        this(authenticator, audit::recordFact, config.auth().developmentMode());
+    AccessInterceptor(CallAuthenticator authenticator, RefusalGuard refusals, AtrestConfig config) {
+        this.authenticator = authenticator;
+        this.refusals = refusals;
+        this.developmentMode = config.auth().developmentMode();
     }
 
+    /** Every refusal audited on its own, none limited: for tests of the decisions alone. */
     AccessInterceptor(CallAuthentication authenticator, Consumer<AuditEvent> audit, boolean developmentMode) {
+        this(authenticator, new RefusalGuard(audit, Clock.systemUTC(), RefusalGuard.unlimited()), developmentMode);
+    }
+
+    AccessInterceptor(CallAuthentication authenticator, RefusalGuard refusals, boolean developmentMode) {
         this.authenticator = authenticator;
-        this.audit = audit;
+        this.refusals = refusals;
         this.developmentMode = developmentMode;
     }
 
@@ -73,13 +81,20 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
             return next.startCall(call, headers);
         }
         SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        String peer = peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         // The service's handler is not started until the request is admitted, so ask for the request here.
         call.request(1);
-        return new AdmittingListener<>(call, headers, next, request -> admit(method, headers, tls, request));
+        return new AdmittingListener<>(call, headers, next, request -> admit(method, headers, tls, peer, request));
     }
 
-    private Caller admit(String method, Metadata headers, SSLSession tls, Object request) {
+    private Caller admit(String method, Metadata headers, SSLSession tls, String peer, Object request) {
         Message message = request instanceof Message m ? m : null;
+        String resource = message == null ? "" : RequestResources.describe(message);
+        String authorization = headers.get(CallAuthenticator.AUTHORIZATION);
+        if (!developmentMode) {
+            refusals.throttleBeforeAuthentication(peer, authorization,
+                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource, "", ""));
+        }
         Caller caller = null;
         try {
             caller = developmentMode ? DEVELOPER : authenticator.authenticate(headers, tls);
@@ -90,12 +105,24 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
                         "is not a valid protobuf encoding of the method's request message");
             }
             policy.authorize(method, caller, message == null ? Optional.empty() : RequestResources.projectId(message));
+            refusals.admitted(authorization);
             return caller;
         } catch (UnauthenticatedException | PermissionDeniedException refusal) {
             String code = ErrorMapper.toStatus(refusal).getStatus().getCode().name();
-            audit.accept(new AuditEvent(caller == null ? Caller.ANONYMOUS : caller.principal(), method,
-                    message == null ? "" : RequestResources.describe(message), code, refusal.getMessage()));
-            throw refusal;
+            // Known callers are limited by who they are; anonymous ones by where they call from, which the
+            // record names too (the actor alone, "anonymous", would not tell one flood from another).
+            String limited = caller == null ? peer : caller.principal();
+            String detail = caller == null ? refusal.getMessage() + " (" + peer + ")" : refusal.getMessage();
+            throw refusals.refused(limited, refusal, new AuditEvent(
+                    caller == null ? Caller.ANONYMOUS : caller.principal(), method, resource, code, detail));
         }
+    }
+
+    /** "peer:&lt;address&gt;", without the port: one client host is one caller, whichever connection it uses. */
+    static String peer(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return "peer:" + inet.getAddress().getHostAddress();
+        }
+        return "peer:" + (remote == null ? "unknown" : remote.toString());
     }
 }
