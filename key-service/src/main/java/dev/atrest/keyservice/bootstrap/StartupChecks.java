@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -25,6 +27,8 @@ import org.eclipse.microprofile.config.Config;
  */
 public final class StartupChecks {
     static final int EXIT_REFUSED = 1;
+    private static final Pattern CONVERSION = Pattern.compile(
+            "config property (\\S+) with the config value \"(.*)\" threw an Exception whilst being converted (.*)$");
 
     private StartupChecks() {}
 
@@ -45,7 +49,7 @@ public final class StartupChecks {
             check(atrest, config);
             return Optional.empty();
         } catch (ConfigValidationException invalid) {
-            return Optional.of(oneLine(invalid.getProblem(0).getMessage()));
+            return Optional.of(readable(oneLine(invalid.getProblem(0).getMessage())));
         } catch (RuntimeException refused) {
             String cause = refused.getCause() == null || refused.getCause().getMessage() == null ? ""
                     : " (" + refused.getCause().getMessage() + ")";
@@ -99,6 +103,15 @@ public final class StartupChecks {
                 .withValidateUnknown(false)
                 .build();
         return checked.getConfigMapping(AtrestConfig.class);
+    }
+
+    /** SmallRye's "java.lang.IllegalArgumentException: SRCFG00039: The config property x with the config value …" as "x=…: why". */
+    private static String readable(String problem) {
+        Matcher conversion = CONVERSION.matcher(problem);
+        if (conversion.find()) {
+            return conversion.group(1) + "=\"" + conversion.group(2) + "\" cannot be used: " + conversion.group(3);
+        }
+        return problem.replaceFirst("^[\\w.$]+: ", "").replaceAll("SRCFG\\d+: ", "");
     }
 
     private static String oneLine(String message) {
