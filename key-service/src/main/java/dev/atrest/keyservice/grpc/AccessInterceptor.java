@@ -14,6 +14,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
@@ -48,12 +49,14 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     private final AccessPolicy policy = AccessPolicy.atrestV1();
     private final CallAuthentication authenticator;
     private final RefusalGuard refusals;
+    private final ShutdownDrain drain;
     private final boolean developmentMode;
 
     @Inject
-    AccessInterceptor(CallAuthenticator authenticator, RefusalGuard refusals, AtrestConfig config) {
+    AccessInterceptor(CallAuthenticator authenticator, RefusalGuard refusals, ShutdownDrain drain, AtrestConfig config) {
         this.authenticator = authenticator;
         this.refusals = refusals;
+        this.drain = drain;
         this.developmentMode = config.auth().developmentMode();
     }
 
@@ -63,8 +66,14 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     }
 
     AccessInterceptor(CallAuthentication authenticator, RefusalGuard refusals, boolean developmentMode) {
+        this(authenticator, refusals, new ShutdownDrain(), developmentMode);
+    }
+
+    AccessInterceptor(CallAuthentication authenticator, RefusalGuard refusals, ShutdownDrain drain,
+                      boolean developmentMode) {
         this.authenticator = authenticator;
         this.refusals = refusals;
+        this.drain = drain;
         this.developmentMode = developmentMode;
     }
 
@@ -80,11 +89,17 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
         if (policy.isPublic(method)) {
             return next.startCall(call, headers);
         }
+        if (drain.draining()) {
+            StatusRuntimeException unavailable = ErrorMapper.toStatus(new ShuttingDownException());
+            call.close(unavailable.getStatus(), unavailable.getTrailers());
+            return new ServerCall.Listener<>() {};
+        }
         SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         String peer = peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         // The service's handler is not started until the request is admitted, so ask for the request here.
         call.request(1);
-        return new AdmittingListener<>(call, headers, next, request -> admit(method, headers, tls, peer, request));
+        return new AdmittingListener<>(drain.watch(call), headers, next,
+                request -> admit(method, headers, tls, peer, request), drain::draining);
     }
 
     private Caller admit(String method, Metadata headers, SSLSession tls, String peer, Object request) {

@@ -69,6 +69,10 @@ public final class ErrorMapper {
             return status(Code.UNAVAILABLE, backlog.getMessage(), Any.pack(RetryInfo.newBuilder()
                     .setRetryDelay(Durations.fromSeconds(1)).build()));
         }
+        if (failure instanceof ShuttingDownException shuttingDown) {
+            return status(Code.UNAVAILABLE, shuttingDown.getMessage(), Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Durations.fromSeconds(1)).build()));
+        }
         if (failure instanceof TooManyRefusalsException tooMany) {
             StatusRuntimeException exhausted = status(Code.RESOURCE_EXHAUSTED, tooMany.getMessage(), Any.pack(
                     RetryInfo.newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, tooMany.retryAfter().toMillis())))

@@ -8,8 +8,8 @@ import dev.atrest.keyservice.domain.AtrestException;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +27,10 @@ import org.jboss.logging.Logger;
  * A caller is its principal when known (a wrong role or project), else its peer address. Admitted calls
  * spend nothing and are never limited; an unknown token from a peer over its limit is answered before
  * the database is asked about it.
+ *
+ * <p>A singleton, not a client proxy: refusals are still answered while the container shuts down.
  */
-@ApplicationScoped
+@Singleton
 public class RefusalGuard {
     /** How long a credential that admitted a call lets its peer past that peer's exhausted bucket. */
     static final Duration ADMITTED_TTL = Duration.ofMinutes(10);

@@ -151,6 +151,43 @@ class AccessInterceptorTest {
                 "start as token:tok-a", "message as token:tok-a");
     }
 
+    @Test
+    void shuttingDown_failureInFlightEndsUnavailableAndNewCallsAreTurnedAway() {
+        ShutdownDrain drain = new ShutdownDrain();
+        AccessInterceptor interceptor = new AccessInterceptor((headers, tls) -> ADMIN,
+                new RefusalGuard(audited::add, Clock.systemUTC(), RefusalGuard.unlimited()), drain, false);
+        FakeCall<WhoAmIRequest> inFlight = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        ServerCall.Listener<WhoAmIRequest> listener = interceptor.interceptCall(inFlight, new Metadata(),
+                (call, headers) -> new ServerCall.Listener<>() {
+                    @Override
+                    public void onHalfClose() {
+                        throw new IllegalStateException("the datasource is closed");
+                    }
+                });
+        listener.onMessage(WhoAmIRequest.getDefaultInstance());
+
+        drain.onShutdown(null);
+        listener.onHalfClose();
+        FakeCall<WhoAmIRequest> late = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        interceptor.interceptCall(late, new Metadata(), service.handler());
+
+        assertThat(inFlight.closedWith.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(inFlight.closedWith.getDescription()).contains("shutting down");
+        assertThat(late.closedWith.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(service.events).isEmpty();
+    }
+
+    @Test
+    void shuttingDown_internalAnswerInFlightEndsUnavailable() {
+        ShutdownDrain drain = new ShutdownDrain();
+        FakeCall<WhoAmIRequest> call = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        drain.onShutdown(null);
+
+        drain.watch(call).close(Status.INTERNAL.withDescription("internal error 1234"), new Metadata());
+
+        assertThat(call.closedWith.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
     private static AtrestConfig.Refusals limits(double ratePerSecond, int burst) {
         return new AtrestConfig.Refusals() {
             @Override
