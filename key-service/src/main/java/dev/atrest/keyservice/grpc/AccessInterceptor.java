@@ -104,11 +104,10 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
 
     private Caller admit(String method, Metadata headers, SSLSession tls, String peer, Object request) {
         Message message = request instanceof Message m ? m : null;
-        String resource = message == null ? "" : RequestResources.describe(message);
         String authorization = headers.get(CallAuthenticator.AUTHORIZATION);
         if (!developmentMode) {
             refusals.throttleBeforeAuthentication(peer, authorization,
-                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource, "", ""));
+                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource(message), "", ""));
         }
         Caller caller = null;
         try {
@@ -129,8 +128,12 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
             String limited = caller == null ? peer : caller.principal();
             String detail = caller == null ? refusal.getMessage() + " (" + peer + ")" : refusal.getMessage();
             throw refusals.refused(limited, refusal, new AuditEvent(
-                    caller == null ? Caller.ANONYMOUS : caller.principal(), method, resource, code, detail));
+                    caller == null ? Caller.ANONYMOUS : caller.principal(), method, resource(message), code, detail));
         }
+    }
+
+    private static String resource(Message message) {
+        return message == null ? "" : RequestResources.describe(message);
     }
 
     /** "peer:&lt;address&gt;", without the port: one client host is one caller, whichever connection it uses. */
