@@ -22,6 +22,8 @@ class StartupChecksTest {
         assertThat(StartupChecks.firstRefusal(config(Map.of()))).isEmpty();
         assertThat(StartupChecks.firstRefusal(config(Map.of("quarkus.datasource.jdbc.url", "jdbc:mariadb://db/atrest",
                 "atrest.seal.key", SEAL_KEY)))).isEmpty();
+        assertThat(StartupChecks.firstRefusal(config(Map.of("atrest.auth.certificates.\"storage-engine\".role",
+                "KEY_CONSUMER", "atrest.auth.certificates.\"storage-engine\".projects", "p1,p2")))).isEmpty();
     }
 
     @Test
@@ -56,6 +58,7 @@ class StartupChecksTest {
     void firstRefusal_badValues_namesTheSetting() throws IOException {
         assertRefused(Map.of("atrest.auth.token-cache-ttl", "banana"), "atrest.auth.token-cache-ttl=\"banana\" cannot be used");
         assertRefused(Map.of("atrest.refusals.burst", "0"), "atrest.refusals.burst");
+        assertRefused(Map.of("atrest.auth.developmentmode", "true"), "atrest.auth.developmentmode");
         assertRefused(Map.of("atrest.refusals.rate-per-second", "-1"), "atrest.refusals.rate-per-second");
     }
 
