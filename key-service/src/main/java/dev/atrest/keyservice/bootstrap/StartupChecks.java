@@ -100,7 +100,7 @@ public final class StartupChecks {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withConverter(Path.class, 200, new PathConverter())
                 .withMapping(AtrestConfig.class)
-                .withValidateUnknown(true)
+                .withValidateUnknown(false)
                 .build();
         return checked.getConfigMapping(AtrestConfig.class);
     }

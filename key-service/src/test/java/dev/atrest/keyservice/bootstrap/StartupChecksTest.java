@@ -58,7 +58,6 @@ class StartupChecksTest {
     void firstRefusal_badValues_namesTheSetting() throws IOException {
         assertRefused(Map.of("atrest.auth.token-cache-ttl", "banana"), "atrest.auth.token-cache-ttl=\"banana\" cannot be used");
         assertRefused(Map.of("atrest.refusals.burst", "0"), "atrest.refusals.burst");
-        assertRefused(Map.of("atrest.auth.developmentmode", "true"), "atrest.auth.developmentmode");
         assertRefused(Map.of("atrest.refusals.rate-per-second", "-1"), "atrest.refusals.rate-per-second");
     }
 
