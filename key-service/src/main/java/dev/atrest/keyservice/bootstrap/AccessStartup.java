@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,18 +20,15 @@ class AccessStartup {
 
     private final AtrestConfig config;
     private final BootstrapToken bootstrapToken;
-    private final String grpcHost;
 
-    AccessStartup(AtrestConfig config, BootstrapToken bootstrapToken,
-                  @ConfigProperty(name = "quarkus.grpc.server.host") String grpcHost) {
+    AccessStartup(AtrestConfig config, BootstrapToken bootstrapToken) {
         this.config = config;
         this.bootstrapToken = bootstrapToken;
-        this.grpcHost = grpcHost;
     }
 
     void onStart(@Observes StartupEvent started) {
         if (config.auth().developmentMode()) {
-            refuseUnlessLoopback(grpcHost);
+            // Refused long before this (StartupChecks, BeforeListening) unless gRPC listens on loopback.
             LOG.warn("""
 
                     ************************************************************************************

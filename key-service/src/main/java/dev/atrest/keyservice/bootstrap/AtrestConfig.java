@@ -221,4 +221,49 @@ public interface AtrestConfig {
         /** A file holding the seal key in base64. */
         Optional<Path> keyFile();
     }
+
+    Refusals refusals();
+
+    /**
+     * Bounds on refused calls (failed authentication, wrong role or project): they cost a caller nothing,
+     * so without a bound they cost the service a database lookup and an audit record each.
+     */
+    interface Refusals {
+        /**
+         * Refused calls per second one caller may keep making (a token bucket, refilled at this rate); past
+         * it the caller is answered RESOURCE_EXHAUSTED with RetryInfo, before any database lookup. The
+         * caller is its token or certificate when known, else its peer address. Admitted calls are never
+         * limited by this.
+         */
+        @WithDefault("2")
+        double ratePerSecond();
+
+        /** Refused calls a caller may make at once before the rate applies (the bucket's size). */
+        @WithDefault("20")
+        int burst();
+
+        /**
+         * Refusal audit records are coalesced per caller, method and outcome over this window: the first
+         * is recorded at once, the rest become one record with their count when the window closes (or at
+         * shutdown). 0 records every refusal on its own.
+         */
+        @WithDefault("60s")
+        Duration auditWindow();
+
+        /** Callers tracked at once; past it, new callers share one bucket and one audit window. */
+        @WithDefault("10000")
+        int maxTrackedCallers();
+    }
+
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * Export the per-project and per-cluster key-age gauges (labelled with project ids and cluster
+         * names). /q/metrics has no authentication: turn this off if the HTTP port is reachable by anyone
+         * who should not learn which projects and clusters exist; maxima without labels remain.
+         */
+        @WithDefault("true")
+        boolean perProject();
+    }
 }

@@ -24,6 +24,7 @@ public final class KeyServiceMain {
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();
+        StartupChecks.refuseOrContinue(config);
         if (config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isPresent()) {
             Quarkus.run(args);
             return;

@@ -2,7 +2,6 @@ package dev.atrest.keyservice.grpc;
 
 import com.google.protobuf.Message;
 import dev.atrest.keyservice.audit.AuditEvent;
-import dev.atrest.keyservice.audit.AuditLog;
 import dev.atrest.keyservice.bootstrap.AtrestConfig;
 import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Caller;
@@ -15,10 +14,14 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,18 +48,32 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
 
     private final AccessPolicy policy = AccessPolicy.atrestV1();
     private final CallAuthentication authenticator;
-    private final Consumer<AuditEvent> audit;
+    private final RefusalGuard refusals;
+    private final ShutdownDrain drain;
     private final boolean developmentMode;
 
     @Inject
-    AccessInterceptor(CallAuthenticator authenticator, AuditLog audit, AtrestConfig config) {
-        // A refusal stands whether or not the audit log can take it: a full queue is logged loudly, not thrown.
-        this(authenticator, audit::recordFact, config.auth().developmentMode());
+    AccessInterceptor(CallAuthenticator authenticator, RefusalGuard refusals, ShutdownDrain drain, AtrestConfig config) {
+        this.authenticator = authenticator;
+        this.refusals = refusals;
+        this.drain = drain;
+        this.developmentMode = config.auth().developmentMode();
     }
 
+    /** Every refusal audited on its own, none limited: for tests of the decisions alone. */
     AccessInterceptor(CallAuthentication authenticator, Consumer<AuditEvent> audit, boolean developmentMode) {
+        this(authenticator, new RefusalGuard(audit, Clock.systemUTC(), RefusalGuard.unlimited()), developmentMode);
+    }
+
+    AccessInterceptor(CallAuthentication authenticator, RefusalGuard refusals, boolean developmentMode) {
+        this(authenticator, refusals, new ShutdownDrain(), developmentMode);
+    }
+
+    AccessInterceptor(CallAuthentication authenticator, RefusalGuard refusals, ShutdownDrain drain,
+                      boolean developmentMode) {
         this.authenticator = authenticator;
-        this.audit = audit;
+        this.refusals = refusals;
+        this.drain = drain;
         this.developmentMode = developmentMode;
     }
 
@@ -72,14 +89,26 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
         if (policy.isPublic(method)) {
             return next.startCall(call, headers);
         }
+        if (drain.draining()) {
+            StatusRuntimeException unavailable = ErrorMapper.toStatus(new ShuttingDownException());
+            call.close(unavailable.getStatus(), unavailable.getTrailers());
+            return new ServerCall.Listener<>() {};
+        }
         SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        String peer = peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         // The service's handler is not started until the request is admitted, so ask for the request here.
         call.request(1);
-        return new AdmittingListener<>(call, headers, next, request -> admit(method, headers, tls, request));
+        return new AdmittingListener<>(drain.watch(call), headers, next,
+                request -> admit(method, headers, tls, peer, request), drain::draining);
     }
 
-    private Caller admit(String method, Metadata headers, SSLSession tls, Object request) {
+    private Caller admit(String method, Metadata headers, SSLSession tls, String peer, Object request) {
         Message message = request instanceof Message m ? m : null;
+        String authorization = headers.get(CallAuthenticator.AUTHORIZATION);
+        if (!developmentMode) {
+            refusals.throttleBeforeAuthentication(peer, authorization,
+                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource(message), "", ""));
+        }
         Caller caller = null;
         try {
             caller = developmentMode ? DEVELOPER : authenticator.authenticate(headers, tls);
@@ -90,12 +119,28 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
                         "is not a valid protobuf encoding of the method's request message");
             }
             policy.authorize(method, caller, message == null ? Optional.empty() : RequestResources.projectId(message));
+            refusals.admitted(authorization);
             return caller;
         } catch (UnauthenticatedException | PermissionDeniedException refusal) {
             String code = ErrorMapper.toStatus(refusal).getStatus().getCode().name();
-            audit.accept(new AuditEvent(caller == null ? Caller.ANONYMOUS : caller.principal(), method,
-                    message == null ? "" : RequestResources.describe(message), code, refusal.getMessage()));
-            throw refusal;
+            // Known callers are limited by who they are; anonymous ones by where they call from, which the
+            // record names too (the actor alone, "anonymous", would not tell one flood from another).
+            String limited = caller == null ? peer : caller.principal();
+            String detail = caller == null ? refusal.getMessage() + " (" + peer + ")" : refusal.getMessage();
+            throw refusals.refused(limited, refusal, new AuditEvent(
+                    caller == null ? Caller.ANONYMOUS : caller.principal(), method, resource(message), code, detail));
         }
+    }
+
+    private static String resource(Message message) {
+        return message == null ? "" : RequestResources.describe(message);
+    }
+
+    /** "peer:&lt;address&gt;", without the port: one client host is one caller, whichever connection it uses. */
+    static String peer(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return "peer:" + inet.getAddress().getHostAddress();
+        }
+        return "peer:" + (remote == null ? "unknown" : remote.toString());
     }
 }

@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.StatusRuntimeException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -21,22 +22,27 @@ final class AdmittingListener<ReqT, RespT> extends ServerCall.Listener<ReqT> {
     private final Metadata headers;
     private final ServerCallHandler<ReqT, RespT> next;
     private final Function<ReqT, Caller> admission;
+    private final BooleanSupplier shuttingDown;
     private ServerCall.Listener<ReqT> admitted;
     private boolean refused;
 
-    /** @param admission returns the caller to let in, or throws the refusal */
+    /**
+     * @param admission returns the caller to let in, or throws the refusal
+     * @param shuttingDown whether the service is stopping: an admitted call's failure then ends UNAVAILABLE
+     */
     AdmittingListener(ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next,
-                      Function<ReqT, Caller> admission) {
+                      Function<ReqT, Caller> admission, BooleanSupplier shuttingDown) {
         this.call = call;
         this.headers = headers;
         this.next = next;
         this.admission = admission;
+        this.shuttingDown = shuttingDown;
     }
 
     @Override
     public void onMessage(ReqT message) {
         if (admitted != null) {
-            admitted.onMessage(message);
+            forward(() -> admitted.onMessage(message));
             return;
         }
         if (refused) {
@@ -50,13 +56,13 @@ final class AdmittingListener<ReqT, RespT> extends ServerCall.Listener<ReqT> {
             return;
         }
         admitted = Contexts.interceptCall(Context.current().withValue(CallerContext.KEY, caller), call, headers, next);
-        admitted.onMessage(message);
+        forward(() -> admitted.onMessage(message));
     }
 
     @Override
     public void onHalfClose() {
         if (admitted != null) {
-            admitted.onHalfClose();
+            forward(admitted::onHalfClose);
         } else if (!refused) {
             // The client finished without sending the request that could have been checked.
             refuse(ErrorMapper.toStatus(InvalidArgumentException.of("request", "a call needs its request message")));
@@ -81,6 +87,25 @@ final class AdmittingListener<ReqT, RespT> extends ServerCall.Listener<ReqT> {
     public void onReady() {
         if (admitted != null) {
             admitted.onReady();
+        }
+    }
+
+    /**
+     * Runs the service's side. What it throws while the service stops (its pool or database closed under
+     * it) would reach grpc-java, which ends the call UNKNOWN: it ends UNAVAILABLE instead.
+     */
+    private void forward(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException failure) {
+            if (!shuttingDown.getAsBoolean()) {
+                throw failure;
+            }
+            try {
+                refuse(ErrorMapper.toStatus(new ShuttingDownException()));
+            } catch (IllegalStateException alreadyClosed) {
+                // the service closed the call before it failed: its answer stands
+            }
         }
     }
 

@@ -69,6 +69,17 @@ public final class ErrorMapper {
             return status(Code.UNAVAILABLE, backlog.getMessage(), Any.pack(RetryInfo.newBuilder()
                     .setRetryDelay(Durations.fromSeconds(1)).build()));
         }
+        if (failure instanceof ShuttingDownException shuttingDown) {
+            return status(Code.UNAVAILABLE, shuttingDown.getMessage(), Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Durations.fromSeconds(1)).build()));
+        }
+        if (failure instanceof TooManyRefusalsException tooMany) {
+            StatusRuntimeException exhausted = status(Code.RESOURCE_EXHAUSTED, tooMany.getMessage(), Any.pack(
+                    RetryInfo.newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, tooMany.retryAfter().toMillis())))
+                            .build()));
+            return withDetail(exhausted, Any.pack(ErrorInfo.newBuilder().setReason("TOO_MANY_REFUSALS")
+                    .setDomain(ERROR_DOMAIN).putMetadata("limit", "atrest.refusals.rate-per-second").build()));
+        }
         if (StoreOutages.isOutage(failure)) {
             // Not a bug but MariaDB down or restarting: the caller should retry, not report an internal error.
             LOG.warnf("database unavailable: %s", String.valueOf(failure));
@@ -90,5 +101,9 @@ public final class ErrorMapper {
             status.addDetails(detail);
         }
         return StatusProto.toStatusRuntimeException(status.build());
+    }
+
+    private static StatusRuntimeException withDetail(StatusRuntimeException status, Any detail) {
+        return StatusProto.toStatusRuntimeException(StatusProto.fromThrowable(status).toBuilder().addDetails(detail).build());
     }
 }

@@ -16,7 +16,11 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
+import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -64,7 +68,7 @@ class AccessInterceptorTest {
         assertThat(call.closedWith.getDescription()).isEqualTo("revoked token tok-r");
         assertThat(service.events).isEmpty();
         assertThat(audited).extracting(AuditEvent::actor, AuditEvent::outcome, AuditEvent::detail)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("anonymous", "UNAUTHENTICATED", "revoked token tok-r"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("anonymous", "UNAUTHENTICATED", "revoked token tok-r (peer:unknown)"));
     }
 
     @Test
@@ -92,6 +96,120 @@ class AccessInterceptorTest {
         listener.onMessage(GET_KEY);
 
         assertThat(service.events).containsExactly("start as development", "message as development");
+    }
+
+    @Test
+    void refusedCalls_overTheLimit_resourceExhaustedWithoutAuthenticatingAndCoalesced() {
+        AtomicInteger authentications = new AtomicInteger();
+        AccessInterceptor limited = new AccessInterceptor((headers, tls) -> {
+            authentications.incrementAndGet();
+            throw new UnauthenticatedException("unknown bearer token");
+        }, new RefusalGuard(audited::add, Clock.systemUTC(), limits(2, 3)), false);
+        Metadata badToken = new Metadata();
+        badToken.put(CallAuthenticator.AUTHORIZATION, "Bearer atrest_unknown");
+
+        List<Status> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            FakeCall<GetDatabaseKeyRequest> call = new FakeCall<>(DatabaseKeyServiceGrpc.getGetDatabaseKeyMethod());
+            limited.interceptCall(call, badToken, service.handler()).onMessage(GET_KEY);
+            answers.add(call.closedWith);
+        }
+
+        assertThat(answers).extracting(Status::getCode).containsExactly(Status.Code.UNAUTHENTICATED,
+                Status.Code.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED,
+                Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED,
+                Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(authentications).as("over the limit nothing is looked up").hasValue(3);
+        assertThat(audited).extracting(AuditEvent::outcome).containsExactly("UNAUTHENTICATED", "RESOURCE_EXHAUSTED");
+        assertThat(service.events).isEmpty();
+    }
+
+    @Test
+    void admittedCall_peerOverTheLimit_aTokenThatWorkedBeforeStillGetsIn() {
+        Metadata good = new Metadata();
+        good.put(CallAuthenticator.AUTHORIZATION, "Bearer atrest_good");
+        AccessInterceptor limited = new AccessInterceptor((headers, tls) -> {
+            if (!"Bearer atrest_good".equals(headers.get(CallAuthenticator.AUTHORIZATION))) {
+                throw new UnauthenticatedException("unknown bearer token");
+            }
+            return ADMIN;
+        }, new RefusalGuard(audited::add, Clock.systemUTC(), limits(1, 1)), false);
+        FakeCall<WhoAmIRequest> before = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        limited.interceptCall(before, good, service.handler()).onMessage(WhoAmIRequest.getDefaultInstance());
+        Metadata bad = new Metadata();
+        bad.put(CallAuthenticator.AUTHORIZATION, "Bearer atrest_bad");
+        for (int i = 0; i < 5; i++) {
+            limited.interceptCall(new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod()), bad, service.handler())
+                    .onMessage(WhoAmIRequest.getDefaultInstance());
+        }
+
+        FakeCall<WhoAmIRequest> during = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        limited.interceptCall(during, good, service.handler()).onMessage(WhoAmIRequest.getDefaultInstance());
+
+        assertThat(during.closedWith).isNull();
+        assertThat(service.events).containsExactly("start as token:tok-a", "message as token:tok-a",
+                "start as token:tok-a", "message as token:tok-a");
+    }
+
+    @Test
+    void shuttingDown_failureInFlightEndsUnavailableAndNewCallsAreTurnedAway() {
+        ShutdownDrain drain = new ShutdownDrain();
+        AccessInterceptor interceptor = new AccessInterceptor((headers, tls) -> ADMIN,
+                new RefusalGuard(audited::add, Clock.systemUTC(), RefusalGuard.unlimited()), drain, false);
+        FakeCall<WhoAmIRequest> inFlight = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        ServerCall.Listener<WhoAmIRequest> listener = interceptor.interceptCall(inFlight, new Metadata(),
+                (call, headers) -> new ServerCall.Listener<>() {
+                    @Override
+                    public void onHalfClose() {
+                        throw new IllegalStateException("the datasource is closed");
+                    }
+                });
+        listener.onMessage(WhoAmIRequest.getDefaultInstance());
+
+        drain.onShutdown(null);
+        listener.onHalfClose();
+        FakeCall<WhoAmIRequest> late = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        interceptor.interceptCall(late, new Metadata(), service.handler());
+
+        assertThat(inFlight.closedWith.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(inFlight.closedWith.getDescription()).contains("shutting down");
+        assertThat(late.closedWith.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(service.events).isEmpty();
+    }
+
+    @Test
+    void shuttingDown_internalAnswerInFlightEndsUnavailable() {
+        ShutdownDrain drain = new ShutdownDrain();
+        FakeCall<WhoAmIRequest> call = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
+        drain.onShutdown(null);
+
+        drain.watch(call).close(Status.INTERNAL.withDescription("internal error 1234"), new Metadata());
+
+        assertThat(call.closedWith.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    private static AtrestConfig.Refusals limits(double ratePerSecond, int burst) {
+        return new AtrestConfig.Refusals() {
+            @Override
+            public double ratePerSecond() {
+                return ratePerSecond;
+            }
+
+            @Override
+            public int burst() {
+                return burst;
+            }
+
+            @Override
+            public Duration auditWindow() {
+                return Duration.ofSeconds(60);
+            }
+
+            @Override
+            public int maxTrackedCallers() {
+                return 100;
+            }
+        };
     }
 
     private AccessInterceptor interceptor(CallAuthentication authentication) {

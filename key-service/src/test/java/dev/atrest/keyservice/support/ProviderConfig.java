@@ -83,4 +83,14 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     public Audit audit() {
         throw new UnsupportedOperationException("a root-key provider reads no audit settings");
     }
+
+    @Override
+    public Refusals refusals() {
+        throw new UnsupportedOperationException("a root-key provider reads no refusal settings");
+    }
+
+    @Override
+    public Metrics metrics() {
+        throw new UnsupportedOperationException("a root-key provider reads no metrics settings");
+    }
 }
