@@ -52,6 +52,19 @@ public class LocalRootKeyProvider implements RootKeyProvider {
         }
     }
 
+    /** A recorded LOCAL root key must still exist: it is never made anew, which would hide its loss. */
+    @Override
+    public String validateWrappingKey(String projectId, RootKeyConfig access, String wrappingKeyId) {
+        if (!wrappingKeyId.startsWith(PREFIX)) {
+            throw KmsErrors.invalid("the LOCAL root key id " + wrappingKeyId + " is malformed");
+        }
+        LocalKeySettings recorded = new LocalKeySettings(wrappingKeyId.substring(PREFIX.length()));
+        if (!Files.exists(file(recorded))) {
+            throw KmsErrors.invalid("the LOCAL root key " + recorded.keyId() + " does not exist");
+        }
+        return validate(projectId, recorded);
+    }
+
     @Override
     public GeneratedMasterKey generateMasterKey(RootKeyConfig config, Map<String, String> context) {
         KeyMaterial masterKey = KeyMaterial.generate(random);
@@ -74,7 +87,7 @@ public class LocalRootKeyProvider implements RootKeyProvider {
     }
 
     private KeyMaterial rootKey(RootKeyConfig config) {
-        Path file = keyDir.resolve(((LocalKeySettings) config).keyId() + ".key");
+        Path file = file(config);
         try {
             if (!Files.exists(file)) {
                 create(file);
@@ -83,6 +96,10 @@ public class LocalRootKeyProvider implements RootKeyProvider {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the LOCAL root key " + file, e);
         }
+    }
+
+    private Path file(RootKeyConfig config) {
+        return keyDir.resolve(((LocalKeySettings) config).keyId() + ".key");
     }
 
     private void create(Path file) throws IOException {
