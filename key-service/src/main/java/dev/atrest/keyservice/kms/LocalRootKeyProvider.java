@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Development stand-in for KMS: named 256-bit root keys in files (mode 0600) under
@@ -27,6 +28,8 @@ import java.util.Map;
 @ApplicationScoped
 public class LocalRootKeyProvider implements RootKeyProvider {
     static final String PREFIX = "local:";
+    /** What InputRules accepts as a LOCAL key id. */
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final Path keyDir;
     private final KeyWrapper wrapper;
@@ -55,7 +58,8 @@ public class LocalRootKeyProvider implements RootKeyProvider {
     /** A recorded LOCAL root key must still exist: it is never made anew, which would hide its loss. */
     @Override
     public String validateWrappingKey(String projectId, RootKeyConfig access, String wrappingKeyId) {
-        if (!wrappingKeyId.startsWith(PREFIX)) {
+        // Read from the database: never let it name a file outside the key directory.
+        if (!wrappingKeyId.startsWith(PREFIX) || !KEY_ID.matcher(wrappingKeyId.substring(PREFIX.length())).matches()) {
             throw KmsErrors.invalid("the LOCAL root key id " + wrappingKeyId + " is malformed");
         }
         LocalKeySettings recorded = new LocalKeySettings(wrappingKeyId.substring(PREFIX.length()));
