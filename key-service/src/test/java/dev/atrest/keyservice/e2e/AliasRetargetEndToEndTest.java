@@ -87,8 +87,13 @@ class AliasRetargetEndToEndTest {
 
         setEnabled(oldKey, false);
         keyAccessChanged.fire(new KeyAccessChanged(project)); // the cache TTL ends: keys unwrap through KMS again
+        MotoRecorder.start();
 
         assertThat(keyBytes(project)).isEqualTo(before);
+        // moto does not refuse a disabled key's Decrypt as KMS does: prove each master key was opened by the new one.
+        assertThat(MotoRecorder.stopAndRead().lines().filter(line -> line.contains("TrentService.Decrypt")
+                && line.contains(project) && line.contains("atrest:master-key-version")).toList())
+                .hasSize(CLUSTERS).allSatisfy(line -> assertThat(line).contains(newKey).doesNotContain(oldKey));
         assertThat(validate(project).getValid()).as("the disabled old CMK wraps nothing any more").isTrue();
         assertThat(openTypes(project)).isEmpty();
     }
