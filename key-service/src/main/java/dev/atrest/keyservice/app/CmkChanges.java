@@ -60,6 +60,11 @@ public class CmkChanges {
         return steps.describe(projectId);
     }
 
+    /** The project with the progress of its CMK change, if one is unfinished. */
+    public ProjectEncryption progress(String projectId) {
+        return steps.describe(projectId);
+    }
+
     /** Finishes every CMK change a failure or a restart left unfinished; one project's failure stops no other. */
     public void resumeUnfinished() {
         for (String projectId : steps.unfinished()) {

@@ -87,6 +87,12 @@ public class DatabaseKeys {
         try (CachedMasterKey.Lease kek = masterKeyCache.lease(stored.masterKey(), this::open)) {
             KeyMaterial key = wrapper.unwrapKey(kek.key(), stored.wrappedKey(), aad);
             return new ReleasedDatabaseKey(key, stored.version(), stored.masterKeyVersion());
+        } catch (RuntimeException failedToOpen) {
+            // A key that did not open is not remembered: once the row is repaired (or KMS answers again),
+            // the next call reads it afresh instead of failing on the kept copy until the TTL ends. A master
+            // key that failed to open was never cached (MasterKeyCache keeps no failed load).
+            releaseCache.forget(projectId, clusterName, databaseName, version, stored.version());
+            throw failedToOpen;
         }
     }
 

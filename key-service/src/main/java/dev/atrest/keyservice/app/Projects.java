@@ -18,11 +18,13 @@ import dev.atrest.keyservice.store.CmkChangeRepository;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
+import dev.atrest.keyservice.store.WrappingKeyUse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -40,12 +42,14 @@ public class Projects {
     private final ProjectRows rows;
     private final RootKeys rootKeys;
     private final KeyHealth keyHealth;
+    private final KeyHealthChecks keyHealthChecks;
     private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     Projects(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
              MasterKeyRepository masterKeyRows, CmkChangeRepository cmkChanges, ProjectRows rows, RootKeys rootKeys,
-             KeyHealth keyHealth, Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
+             KeyHealth keyHealth, KeyHealthChecks keyHealthChecks, Event<KeyAccessChanged> keyAccessChanged,
+             Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
@@ -53,6 +57,7 @@ public class Projects {
         this.rows = rows;
         this.rootKeys = rootKeys;
         this.keyHealth = keyHealth;
+        this.keyHealthChecks = keyHealthChecks;
         this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
@@ -88,14 +93,15 @@ public class Projects {
                 return rows.describe(existing.get()); // the same request again: nothing new to do
             }
             ProjectEncryptionEntity row = existing.orElseGet(() -> newRow(update));
-            boolean keyChanged = stored.isEmpty() || !stored.get().sameKeyAs(next);
+            EncryptionRules.checkProjectProviderChange(existing.map(ProjectRows::toDomain).orElse(null),
+                    next.provider(), clusters.encryptedClusterNames(update.projectId()));
+            // The update's one KMS call, made while the project row is locked (as before; not moved out yet).
+            String resolved = rootKeys.forConfig(next).validate(update.projectId(), next);
+            boolean keyChanged = stored.isEmpty() || !sameRootKey(row, stored.get(), next, resolved);
             if (keyChanged && existing.isPresent() && cmkChanges.findByIdOptional(row.projectId).isPresent()) {
                 throw cmkChangeInProgress(row.projectId);
             }
-            EncryptionRules.checkProjectProviderChange(existing.map(ProjectRows::toDomain).orElse(null),
-                    next.provider(), clusters.encryptedClusterNames(update.projectId()));
-            rootKeys.forConfig(next).validate(update.projectId(), next);
-            enable(row, next, keyChanged && stored.isPresent());
+            enable(row, next, resolved, keyChanged && stored.isPresent());
             return rows.describe(row);
         } finally {
             Secrets.clear(stored);
@@ -111,13 +117,14 @@ public class Projects {
     }
 
     /**
-     * Checks the stored CMK against KMS now and records the verdict and the alerts, exactly as the
-     * periodic check does. An unreachable KMS is not a verdict: it opens KMS_UNREACHABLE and is
+     * Checks the stored CMK, and every key wrapping a live master key, against KMS now and records the
+     * verdict and the alerts, exactly as the periodic check does (moving master keys to an alias's new
+     * target as it does). An unreachable KMS is not a verdict: it opens KMS_UNREACHABLE and is
      * reported to the caller (UNAVAILABLE).
      */
     public ProjectEncryption validate(String projectId) {
         requireProjectId("project_id", projectId);
-        return keyHealth.check(projectId);
+        return keyHealthChecks.check(projectId);
     }
 
     private ProjectEncryption disable(ProjectEncryptionEntity row) {
@@ -136,7 +143,28 @@ public class Projects {
         return ProjectRows.toDomain(row);
     }
 
-    private void enable(ProjectEncryptionEntity row, RootKeyConfig root, boolean replacesRootKey) {
+    /**
+     * Whether {@code next} reaches the root key in force: decided by the key KMS resolves it to
+     * ({@code resolved}, its key ARN), not by the configured string, so that naming the same CMK by its
+     * ARN, its id or an alias of it changes nothing. The key in force is the one recorded when the root
+     * key was last stored or moved to; for rows stored before it was recorded, the key wrapping the
+     * current generation's master keys if they agree on one, else the configured string.
+     */
+    private boolean sameRootKey(ProjectEncryptionEntity row, RootKeyConfig stored, RootKeyConfig next, String resolved) {
+        if (stored.provider() != next.provider()
+                || (stored instanceof AwsKmsSettings a && !a.region().equals(((AwsKmsSettings) next).region()))) {
+            return false;
+        }
+        if (row.rootKeyArn != null) {
+            return row.rootKeyArn.equals(resolved);
+        }
+        List<String> wrapping = masterKeyRows.wrappingKeysInUse(row.projectId).stream()
+                .filter(use -> use.rootKeyGeneration() == row.rootKeyGeneration)
+                .map(WrappingKeyUse::keyId).distinct().toList();
+        return wrapping.size() == 1 ? wrapping.get(0).equals(resolved) : stored.sameKeyAs(next);
+    }
+
+    private void enable(ProjectEncryptionEntity row, RootKeyConfig root, String resolved, boolean replacesRootKey) {
         Instant now = Instant.now(clock);
         boolean keysToMove = replacesRootKey && masterKeyRows.countLiveByProject(row.projectId) > 0;
         if (keysToMove) {
@@ -147,6 +175,7 @@ public class Projects {
             row.rootKeyGeneration++;
         }
         rows.store(row, root);
+        row.rootKeyArn = resolved;
         row.enabled = true;
         recordVerdict(row, null);
         if (!keysToMove && (replacesRootKey || row.cmkLastChangedTime == null)) {

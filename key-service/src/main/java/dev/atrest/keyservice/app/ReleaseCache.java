@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * What a release needs from the database, kept in memory so that a repeated GetDatabaseKey asks none:
  * which clusters may release keys (encrypted, their project's CMK valid at the last check) and the
  * stored, wrapped database keys. Entries live at most {@code atrest.cache.master-key-ttl}, like the
- * master keys. Refusals are never kept: a cluster enabled or a CMK found valid again serves at once.
+ * master keys. Refusals are never kept: a cluster enabled or a CMK found valid again serves at once; nor
+ * is a stored key that failed to open ({@link #forget}): a repaired row serves at the next call.
  *
  * <p>A {@link KeyAccessChanged} drops the project's entries on this replica after its transaction
  * commits. Each project also has an epoch that the change advances and every entry's key carries: a
@@ -60,6 +61,16 @@ class ReleaseCache {
                              Supplier<StoredDatabaseKey> load) {
         return stored.get(new DatabaseKeyEntry(projectId, epoch(projectId), clusterName, databaseName, version),
                 entry -> load.get());
+    }
+
+    /**
+     * Drops a stored database key that failed to open, under both names it may be kept by: the version
+     * asked for (0: the current one) and the version it turned out to be.
+     */
+    void forget(String projectId, String clusterName, String databaseName, int askedVersion, int storedVersion) {
+        long epoch = epoch(projectId);
+        stored.invalidate(new DatabaseKeyEntry(projectId, epoch, clusterName, databaseName, askedVersion));
+        stored.invalidate(new DatabaseKeyEntry(projectId, epoch, clusterName, databaseName, storedVersion));
     }
 
     void onKeyAccessChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeyAccessChanged changed) {

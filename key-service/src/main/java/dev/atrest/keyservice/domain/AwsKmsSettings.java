@@ -42,6 +42,11 @@ public record AwsKmsSettings(
         return new AwsKmsSettings(customerMasterKeyId, region, roleArn, externalId, accessKeyId, secret);
     }
 
+    /** The same way in (region, credentials) to another key of the account, named by {@code keyId}. */
+    public AwsKmsSettings withKeyId(String keyId) {
+        return new AwsKmsSettings(keyId, region, roleArn, externalId, accessKeyId, secretAccessKey);
+    }
+
     /** Same key, same way in, same secret: an update that changes nothing. */
     public boolean sameAs(AwsKmsSettings other) {
         return sameKeyAs(other) && sameAccessAs(other);

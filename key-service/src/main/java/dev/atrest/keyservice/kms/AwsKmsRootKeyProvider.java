@@ -60,6 +60,12 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
         });
     }
 
+    /** The same proof as for the configured key, asked of the key ARN recorded on the master keys. */
+    @Override
+    public String validateWrappingKey(String projectId, RootKeyConfig access, String wrappingKeyId) {
+        return validate(projectId, ((AwsKmsSettings) access).withKeyId(wrappingKeyId));
+    }
+
     @Override
     public GeneratedMasterKey generateMasterKey(RootKeyConfig config, Map<String, String> context) {
         AwsKmsSettings aws = (AwsKmsSettings) config;

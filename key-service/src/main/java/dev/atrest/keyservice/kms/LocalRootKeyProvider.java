@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Development stand-in for KMS: named 256-bit root keys in files (mode 0600) under
@@ -27,6 +28,8 @@ import java.util.Map;
 @ApplicationScoped
 public class LocalRootKeyProvider implements RootKeyProvider {
     static final String PREFIX = "local:";
+    /** What InputRules accepts as a LOCAL key id. */
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final Path keyDir;
     private final KeyWrapper wrapper;
@@ -52,6 +55,20 @@ public class LocalRootKeyProvider implements RootKeyProvider {
         }
     }
 
+    /** A recorded LOCAL root key must still exist: it is never made anew, which would hide its loss. */
+    @Override
+    public String validateWrappingKey(String projectId, RootKeyConfig access, String wrappingKeyId) {
+        // Read from the database: never let it name a file outside the key directory.
+        if (!wrappingKeyId.startsWith(PREFIX) || !KEY_ID.matcher(wrappingKeyId.substring(PREFIX.length())).matches()) {
+            throw KmsErrors.invalid("the LOCAL root key id " + wrappingKeyId + " is malformed");
+        }
+        LocalKeySettings recorded = new LocalKeySettings(wrappingKeyId.substring(PREFIX.length()));
+        if (!Files.exists(file(recorded))) {
+            throw KmsErrors.invalid("the LOCAL root key " + recorded.keyId() + " does not exist");
+        }
+        return validate(projectId, recorded);
+    }
+
     @Override
     public GeneratedMasterKey generateMasterKey(RootKeyConfig config, Map<String, String> context) {
         KeyMaterial masterKey = KeyMaterial.generate(random);
@@ -74,7 +91,7 @@ public class LocalRootKeyProvider implements RootKeyProvider {
     }
 
     private KeyMaterial rootKey(RootKeyConfig config) {
-        Path file = keyDir.resolve(((LocalKeySettings) config).keyId() + ".key");
+        Path file = file(config);
         try {
             if (!Files.exists(file)) {
                 create(file);
@@ -83,6 +100,10 @@ public class LocalRootKeyProvider implements RootKeyProvider {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the LOCAL root key " + file, e);
         }
+    }
+
+    private Path file(RootKeyConfig config) {
+        return keyDir.resolve(((LocalKeySettings) config).keyId() + ".key");
     }
 
     private void create(Path file) throws IOException {

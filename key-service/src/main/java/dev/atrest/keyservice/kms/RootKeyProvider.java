@@ -22,6 +22,15 @@ public interface RootKeyProvider {
      */
     String validate(String projectId, RootKeyConfig config);
 
+    /**
+     * Proves that a root key recorded on master keys ({@code wrappingKeyId}, as this provider named it
+     * when it wrapped them) can still be used, reached the way {@code access} says. It need not be the
+     * configured key: an alias may point elsewhere now, or a CMK change may still be leaving it.
+     *
+     * @return the root key's canonical id
+     */
+    String validateWrappingKey(String projectId, RootKeyConfig access, String wrappingKeyId);
+
     GeneratedMasterKey generateMasterKey(RootKeyConfig config, Map<String, String> context);
 
     KeyMaterial decryptMasterKey(RootKeyConfig config, WrappedMasterKey wrapped, Map<String, String> context);

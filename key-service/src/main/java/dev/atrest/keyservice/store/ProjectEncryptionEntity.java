@@ -55,6 +55,15 @@ public class ProjectEncryptionEntity extends PanacheEntityBase {
     @Column(name = "local_key_id")
     public String localKeyId;
 
+    /**
+     * The key the configured root key resolved to when it was last stored or moved to (KMS's key ARN, or
+     * "local:ID"); null until first recorded. Not part of the etag: a health check records it for rows
+     * stored before it existed, which is no change of configuration.
+     */
+    @OptimisticLock(excluded = true)
+    @Column(name = "root_key_arn")
+    public String rootKeyArn;
+
     // The verdict of the last CMK check is health, not configuration: recording it must not change the
     // etag, or a periodic validation would make every conditional update fail.
     @OptimisticLock(excluded = true)

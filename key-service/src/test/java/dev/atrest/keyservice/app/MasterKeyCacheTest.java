@@ -56,6 +56,19 @@ class MasterKeyCacheTest {
     }
 
     @Test
+    void lease_openFails_failureNotRememberedAndNextLeaseOpensAgain() {
+        assertThatThrownBy(() -> cache.lease(id("p1", 1), failing -> {
+            opens.incrementAndGet();
+            throw new IllegalStateException("master key does not open");
+        })).isInstanceOf(IllegalStateException.class);
+
+        try (CachedMasterKey.Lease lease = cache.lease(id("p1", 1), opener)) {
+            assertThat(lease.key().copyBytes()).isEqualTo(BYTES);
+        }
+        assertThat(opens).hasValue(2);
+    }
+
+    @Test
     void lease_afterTtl_unwrappedAgainAndOldKeyZeroed() {
         cache.lease(id("p1", 1), opener).close();
         KeyMaterial first = opened.peek();

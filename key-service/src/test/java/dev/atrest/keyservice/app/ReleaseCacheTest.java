@@ -82,6 +82,29 @@ class ReleaseCacheTest {
         assertThat(cache.stored("p1", "c1", "orders", 0, () -> key(2)).masterKeyVersion()).isEqualTo(2);
     }
 
+    @Test
+    void forget_keyThatFailedToOpen_readAgainByTheNextCallUnderEitherName() {
+        cache.stored("p1", "c1", "orders", 0, () -> key(1));
+        cache.stored("p1", "c1", "orders", 1, () -> key(1));
+        stored("p2");
+
+        cache.forget("p1", "c1", "orders", 0, 1);
+
+        assertThat(cache.stored("p1", "c1", "orders", 0, () -> key(2)).masterKeyVersion()).isEqualTo(2);
+        assertThat(cache.stored("p1", "c1", "orders", 1, () -> key(3)).masterKeyVersion()).isEqualTo(3);
+        stored("p2");
+        assertThat(loads).as("another project's key is kept").hasValue(1);
+    }
+
+    @Test
+    void stored_loadFails_failureNotRemembered() {
+        assertThatThrownBy(() -> cache.stored("p1", "c1", "orders", 0, () -> {
+            throw new IllegalStateException("row unreadable");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(cache.stored("p1", "c1", "orders", 0, () -> key(1)).masterKeyVersion()).isEqualTo(1);
+    }
+
     private void stored(String project) {
         cache.stored(project, "c1", "orders", 0, () -> {
             loads.incrementAndGet();

@@ -7,6 +7,7 @@ import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyWrapper;
 import dev.atrest.keyservice.crypto.UnwrapException;
 import dev.atrest.keyservice.domain.LocalKeySettings;
+import dev.atrest.keyservice.domain.PreconditionFailedException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,28 @@ class LocalRootKeyProviderTest {
 
         assertThatThrownBy(() -> provider().decryptMasterKey(ROOT, generated.wrapped(), MasterKeyContext.of("p", "other", 1)))
                 .isInstanceOf(UnwrapException.class);
+    }
+
+    @Test
+    void validateWrappingKey_recordedKeyExists_itsId() {
+        provider().generateMasterKey(ROOT, MasterKeyContext.of("p", "c", 1));
+
+        assertThat(provider().validateWrappingKey("p", ROOT, "local:default")).isEqualTo("local:default");
+    }
+
+    @Test
+    void validateWrappingKey_recordedKeyFileGone_invalidAndNotMadeAnew() {
+        assertThatThrownBy(() -> provider().validateWrappingKey("p", ROOT, "local:lost"))
+                .isInstanceOfSatisfying(PreconditionFailedException.class,
+                        e -> assertThat(e.metadata().get("kms_reason")).contains("lost", "does not exist"));
+        assertThat(dataDir.resolve("local-root-keys/lost.key")).doesNotExist();
+    }
+
+    @Test
+    void validateWrappingKey_recordedIdNamesAPath_invalid() {
+        assertThatThrownBy(() -> provider().validateWrappingKey("p", ROOT, "local:../../seal"))
+                .isInstanceOfSatisfying(PreconditionFailedException.class,
+                        e -> assertThat(e.metadata().get("kms_reason")).contains("malformed"));
     }
 
     @Test
