@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.access;
 
+import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
@@ -20,7 +21,7 @@ public record LedgerHead(long sequence, byte[] mac) {
     @Override
     public boolean equals(Object other) {
         return other instanceof LedgerHead head && head.sequence == sequence
-                && java.security.MessageDigest.isEqual(head.mac, mac);
+                && MessageDigest.isEqual(head.mac, mac);
     }
 
     @Override

@@ -80,7 +80,8 @@ public class RevocationLedger {
 
     /**
      * Appends {@code tokenId}'s revocation in the caller's transaction, holding the head's lock until it ends
-     * (appenders on every replica take turns). Nothing when the ledger names the token already.
+     * (appenders on every replica take turns). Nothing when the ledger names the token already. A ledger whose
+     * head was tampered with does not stop a revocation: the row still records it, and this replica remembers.
      */
     public void append(String tokenId, Instant revokeTime) {
         AccessTokenLedgerHeadEntity head = store.head(true);
@@ -88,7 +89,9 @@ public class RevocationLedger {
             return;
         }
         if (head == null || head.lastMac == null) {
-            throw new IllegalStateException("the token revocation ledger has no head: token integrity was not set up");
+            intact = false;
+            reports.report(tokenId, "revoked in its row only: the revocation ledger's head is missing or carries no MAC");
+            return;
         }
         Instant time = revokeTime.truncatedTo(ChronoUnit.MICROS);
         long sequence = head.lastSequence + 1;
