@@ -82,9 +82,4 @@ public class TokenIntegrity {
         return Optional.of(new AccessToken(token.tokenId(), token.name(), token.role(), token.projectIds(),
                 token.allProjects(), token.createTime(), token.expireTime(), revokedInLedger.get(), token.createdBy()));
     }
-
-    /** Records this replica's committed revocation, effective here at once. */
-    public void revoked(String tokenId, Instant revokeTime) {
-        ledger.remember(tokenId, revokeTime);
-    }
 }

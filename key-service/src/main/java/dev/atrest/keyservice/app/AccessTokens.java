@@ -72,7 +72,7 @@ public class AccessTokens {
             ledger.append(tokenId, row.revokeTime);
             return row.toDomain();
         });
-        integrity.revoked(tokenId, revoked.revokeTime());
+        ledger.remember(tokenId, revoked.revokeTime());
         authenticator.forget(tokenId);
         return revoked;
     }
