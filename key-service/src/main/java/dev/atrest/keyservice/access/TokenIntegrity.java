@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * revocation is taken from the row or the ledger, whichever says revoked. A row that fails is reported and
  * treated as no token at all, so its holder gets what an unknown token gets.
  *
- * <p>At start-up, before the bootstrap token is looked at (earlier observer priority), the one-time upgrade
- * runs and the ledger is loaded; token checks wait for that ({@link #awaitReady}), because the gRPC port may
- * already be open and a row not yet upgraded must not be taken for a forgery.
+ * <p>At start-up, before any token row is written ({@link #setUp}), the one-time upgrade runs and the ledger
+ * is loaded; token checks wait for that ({@link #awaitReady}), because the gRPC port may already be open and a
+ * row not yet upgraded must not be taken for a forgery.
  */
 @ApplicationScoped
 public class TokenIntegrity {
@@ -38,9 +38,25 @@ public class TokenIntegrity {
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent started) {
-        upgrade.runOnce();
-        ledger.load();
-        ready.countDown();
+        setUp();
+    }
+
+    /**
+     * Runs the one-time upgrade and loads the ledger, once per process. Whatever writes a token row calls it
+     * first too (the bootstrap token, CreateAccessToken): a row MAC'd before the upgrade ran would make the
+     * upgrade take the database for one whose marker was removed.
+     */
+    public void setUp() {
+        if (ready.getCount() == 0) {
+            return;
+        }
+        synchronized (this) {
+            if (ready.getCount() > 0) {
+                upgrade.runOnce();
+                ledger.load();
+                ready.countDown();
+            }
+        }
     }
 
     /** Whether start-up set token integrity up, waiting at most {@code limit} for it. */
@@ -53,8 +69,9 @@ public class TokenIntegrity {
         }
     }
 
-    /** The MAC a new row for {@code token} is stored with. */
+    /** The MAC a new row for {@code token} is stored with (after the one-time upgrade, which it runs if due). */
     public byte[] rowMac(AccessToken token, String tokenSha256) {
+        setUp();
         return macs.rowMac(token, tokenSha256);
     }
 
