@@ -25,6 +25,9 @@ import org.jboss.logging.Logger;
  * and nothing is adopted. What this cannot tell apart from a database never upgraded is one rewound
  * completely (every MAC, the ledger and the marker removed); the head anchored outside the database can.
  * The rows adopted are those present at the upgrade, exactly what the previous version would have honoured.
+ *
+ * <p>Replicas upgrade together: a replica of the previous version still running writes rows without a MAC,
+ * which this version refuses (and reports) as forgeries.
  */
 @ApplicationScoped
 public class TokenIntegrityUpgrade {
