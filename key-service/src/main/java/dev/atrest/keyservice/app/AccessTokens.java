@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.access.RevocationLedger;
+import dev.atrest.keyservice.access.TokenIntegrity;
 import dev.atrest.keyservice.domain.AccessToken;
 import dev.atrest.keyservice.domain.BearerTokens;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
@@ -14,18 +16,24 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Creating, revoking and listing bearer tokens (checking them: {@link TokenAuthenticator}). */
 @ApplicationScoped
 public class AccessTokens {
     private final AccessTokenRepository rows;
     private final TokenAuthenticator authenticator;
+    private final TokenIntegrity integrity;
+    private final RevocationLedger ledger;
     private final SecureRandom random;
     private final Clock clock;
 
-    AccessTokens(AccessTokenRepository rows, TokenAuthenticator authenticator, SecureRandom random, Clock clock) {
+    AccessTokens(AccessTokenRepository rows, TokenAuthenticator authenticator, TokenIntegrity integrity,
+                 RevocationLedger ledger, SecureRandom random, Clock clock) {
         this.rows = rows;
         this.authenticator = authenticator;
+        this.integrity = integrity;
+        this.ledger = ledger;
         this.random = random;
         this.clock = clock;
     }
@@ -37,13 +45,16 @@ public class AccessTokens {
         String secret = BearerTokens.newSecret(random);
         AccessToken token = new AccessToken(BearerTokens.newTokenId(random), request.name(), request.role(),
                 request.projectIds(), request.allProjects(), now, request.expireTime(now), null, createdBy);
-        rows.persist(AccessTokenEntity.of(token, BearerTokens.sha256Hex(secret)));
+        String sha256 = BearerTokens.sha256Hex(secret);
+        rows.persist(AccessTokenEntity.of(token, sha256, integrity.rowMac(token, sha256)));
         return new CreatedAccessToken(token, secret);
     }
 
     /**
      * Revokes the token; it stops working on this replica at once. Revoking it again changes nothing.
-     * The cache is cleared after the commit: cleared before, a call in between could cache the old row again.
+     * The row and the revocation ledger change in one transaction; the ledger is what keeps the token
+     * revoked should the row be put back as it was. The cache is cleared after the commit: cleared before,
+     * a call in between could cache the old row again.
      */
     public AccessToken revoke(String tokenId) {
         if (tokenId == null || tokenId.isEmpty()) {
@@ -58,14 +69,20 @@ public class AccessTokens {
             if (row.revokeTime == null) {
                 row.revokeTime = clock.instant();
             }
+            ledger.append(tokenId, row.revokeTime);
             return row.toDomain();
         });
+        ledger.remember(tokenId, revoked.revokeTime());
         authenticator.forget(tokenId);
         return revoked;
     }
 
+    /** The tokens the service created (a row that fails its MAC is left out, and reported), newest first. */
     @Transactional
     public List<AccessToken> list(boolean includeInactive) {
-        return rows.listNewestFirst(includeInactive, clock.instant()).stream().map(AccessTokenEntity::toDomain).toList();
+        Instant now = clock.instant();
+        integrity.refreshRevocations();
+        return rows.listNewestFirst(includeInactive, now).stream().map(integrity::check).flatMap(Optional::stream)
+                .filter(token -> includeInactive || token.activeAt(now)).toList();
     }
 }

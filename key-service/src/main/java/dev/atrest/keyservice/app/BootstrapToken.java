@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.access.TokenIntegrity;
 import dev.atrest.keyservice.domain.AccessToken;
 import dev.atrest.keyservice.domain.BearerTokens;
 import dev.atrest.keyservice.domain.Caller;
@@ -30,6 +31,7 @@ public class BootstrapToken {
     private static final Logger LOG = Logger.getLogger(BootstrapToken.class);
 
     private final AccessTokenRepository rows;
+    private final TokenIntegrity integrity;
     private final SecureRandom random;
     private final Clock clock;
     /**
@@ -39,8 +41,9 @@ public class BootstrapToken {
      */
     private final CountDownLatch settled = new CountDownLatch(1);
 
-    BootstrapToken(AccessTokenRepository rows, SecureRandom random, Clock clock) {
+    BootstrapToken(AccessTokenRepository rows, TokenIntegrity integrity, SecureRandom random, Clock clock) {
         this.rows = rows;
+        this.integrity = integrity;
         this.random = random;
         this.clock = clock;
     }
@@ -75,9 +78,11 @@ public class BootstrapToken {
         }
         BootstrapTokenFile.Secret secret = BootstrapTokenFile.readOrCreate(file, random);
         try {
-            QuarkusTransaction.requiringNew().run(() -> rows.persist(AccessTokenEntity.of(new AccessToken(TOKEN_ID,
-                    "bootstrap", Role.ADMIN, Set.of(), true, clock.instant(), null, null, Caller.SERVICE),
-                    BearerTokens.sha256Hex(secret.value()))));
+            AccessToken token = new AccessToken(TOKEN_ID, "bootstrap", Role.ADMIN, Set.of(), true, clock.instant(),
+                    null, null, Caller.SERVICE);
+            String sha256 = BearerTokens.sha256Hex(secret.value());
+            QuarkusTransaction.requiringNew().run(() -> rows.persist(AccessTokenEntity.of(token, sha256,
+                    integrity.rowMac(token, sha256))));
         } catch (RuntimeException lostOrFailed) {
             if (secret.createdHere()) {
                 BootstrapTokenFile.delete(file);

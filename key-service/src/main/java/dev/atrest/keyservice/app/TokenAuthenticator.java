@@ -1,11 +1,11 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.access.TokenIntegrity;
 import dev.atrest.keyservice.bootstrap.AtrestConfig;
 import dev.atrest.keyservice.domain.AccessToken;
 import dev.atrest.keyservice.domain.BearerTokens;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.domain.UnauthenticatedException;
-import dev.atrest.keyservice.store.AccessTokenEntity;
 import dev.atrest.keyservice.store.AccessTokenRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * map lookup. Expiry is checked on every call; a revocation here removes the token from the cache at once
  * (on other replicas it is noticed when their entry ages out). Unknown tokens are not cached: a secret
  * nobody has been given cannot appear later.
+ *
+ * <p>A row is believed only once {@link TokenIntegrity} has checked it (its MAC, and the revocation ledger);
+ * a forged or altered row is refused exactly like an unknown token, and reported. Cached tokens were checked
+ * when read, so the hot path costs no MAC.
  */
 @ApplicationScoped
 public class TokenAuthenticator {
@@ -33,12 +37,15 @@ public class TokenAuthenticator {
 
     private final AccessTokenRepository rows;
     private final BootstrapToken bootstrap;
+    private final TokenIntegrity integrity;
     private final Clock clock;
     private final Duration cacheTtl;
 
-    TokenAuthenticator(AccessTokenRepository rows, BootstrapToken bootstrap, Clock clock, AtrestConfig config) {
+    TokenAuthenticator(AccessTokenRepository rows, BootstrapToken bootstrap, TokenIntegrity integrity, Clock clock,
+                       AtrestConfig config) {
         this.rows = rows;
         this.bootstrap = bootstrap;
+        this.integrity = integrity;
         this.clock = clock;
         this.cacheTtl = config.auth().tokenCacheTtl();
     }
@@ -71,6 +78,9 @@ public class TokenAuthenticator {
     }
 
     private AccessToken read(String sha256) {
+        if (!integrity.awaitReady(BOOTSTRAP_WAIT)) {
+            throw new UnauthenticatedException("the service is still starting: retry in a moment");
+        }
         Optional<AccessToken> token = find(sha256);
         if (token.isEmpty() && !bootstrap.isSettled()) {
             // The service is still storing the bootstrap token, which may be this one: wait, then look again.
@@ -80,7 +90,9 @@ public class TokenAuthenticator {
         return token.orElseThrow(() -> new UnauthenticatedException("unknown bearer token"));
     }
 
+    /** The token with this hash, if its row is one the service wrote; revoked if the row or the ledger says so. */
     private Optional<AccessToken> find(String sha256) {
-        return QuarkusTransaction.joiningExisting().call(() -> rows.findBySha256(sha256).map(AccessTokenEntity::toDomain));
+        integrity.refreshRevocations();
+        return QuarkusTransaction.joiningExisting().call(() -> rows.findBySha256(sha256).flatMap(integrity::check));
     }
 }

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.bootstrap;
 
+import dev.atrest.keyservice.access.TokenMacs;
 import dev.atrest.keyservice.audit.AuditChain;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyWrapper;
@@ -20,6 +21,8 @@ public class CoreProducers {
     private static final Logger LOG = Logger.getLogger(CoreProducers.class);
     /** The HKDF info of the audit log's MAC key; changing it breaks every stored chain. */
     static final String AUDIT_KEY_PURPOSE = "atrest audit log v1";
+    /** The HKDF info of the access-token MAC key; changing it makes every stored token row a forgery. */
+    static final String TOKEN_KEY_PURPOSE = "atrest access token v1";
 
     @Produces
     @Singleton
@@ -67,6 +70,18 @@ public class CoreProducers {
     AuditChain auditChain(SecretSealer sealer) {
         try (KeyMaterial macKey = sealer.deriveKey(AUDIT_KEY_PURPOSE)) {
             return new AuditChain(macKey);
+        }
+    }
+
+    /**
+     * Access-token rows and the revocation ledger are MAC'd under a key from the seal key too, a key of their
+     * own: write access to the database alone cannot make a token work or bring a revoked one back.
+     */
+    @Produces
+    @Singleton
+    TokenMacs tokenMacs(SecretSealer sealer) {
+        try (KeyMaterial macKey = sealer.deriveKey(TOKEN_KEY_PURPOSE)) {
+            return new TokenMacs(macKey);
         }
     }
 }

@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
-/** A bearer token: its SHA-256 and what it grants; never the secret. */
+/** A bearer token: its SHA-256, what it grants and the MAC over both; never the secret. */
 @Entity
 @Table(name = "access_token")
 public class AccessTokenEntity extends PanacheEntityBase {
@@ -55,7 +55,11 @@ public class AccessTokenEntity extends PanacheEntityBase {
     @Column(name = "created_by", nullable = false, updatable = false)
     public String createdBy;
 
-    public static AccessTokenEntity of(AccessToken token, String tokenSha256) {
+    /** HMAC of what the row grants (access/TokenMacs); null only before the one-time integrity upgrade. */
+    @Column(name = "row_mac", updatable = false)
+    public byte[] rowMac;
+
+    public static AccessTokenEntity of(AccessToken token, String tokenSha256, byte[] rowMac) {
         AccessTokenEntity row = new AccessTokenEntity();
         row.tokenId = token.tokenId();
         row.tokenSha256 = tokenSha256;
@@ -67,6 +71,7 @@ public class AccessTokenEntity extends PanacheEntityBase {
         row.expireTime = token.expireTime();
         row.revokeTime = token.revokeTime();
         row.createdBy = token.createdBy();
+        row.rowMac = rowMac.clone();
         return row;
     }
 

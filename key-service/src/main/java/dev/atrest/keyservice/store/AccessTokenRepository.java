@@ -20,6 +20,16 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessTokenE
         return count() > 0;
     }
 
+    /** Whether any row carries a MAC: then token integrity was set up, whatever else the database says. */
+    public boolean anyWithMac() {
+        return count("rowMac is not null") > 0;
+    }
+
+    /** Sets the MAC of a row that has none (the one-time upgrade of rows made before token integrity). */
+    public void setMissingMac(String tokenId, byte[] rowMac) {
+        update("rowMac = ?1 where tokenId = ?2 and rowMac is null", rowMac, tokenId);
+    }
+
     public List<AccessTokenEntity> listNewestFirst(boolean includeInactive, Instant now) {
         if (includeInactive) {
             return findAll(NEWEST_FIRST).list();

@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  * be taught here rather than silently skipped.
  */
 final class StoredRows {
-    private static final Set<String> NOT_DATA = Set.of("audit_record", "audit_head", "flyway_schema_history", "job_lock");
+    private static final Set<String> NOT_DATA = Set.of("audit_record", "audit_head", "flyway_schema_history", "job_lock",
+            "access_token_ledger_head"); // where the revocation ledger ends; its entries belong to their tokens
     /**
      * Tables whose owner is not simply their project_id column: rows that name neither a project nor a token,
      * and a token's project grants, which name a project but belong to the token (CreateAccessToken writes them).
