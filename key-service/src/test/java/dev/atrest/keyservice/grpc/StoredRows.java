@@ -21,7 +21,8 @@ import javax.sql.DataSource;
  */
 final class StoredRows {
     private static final Set<String> NOT_DATA = Set.of("audit_record", "audit_head", "flyway_schema_history", "job_lock",
-            "access_token_ledger_head"); // where the revocation ledger ends; its entries belong to their tokens
+            "access_token_ledger_head", // where the revocation ledger ends; its entries belong to their tokens
+            "audit_checkpoint"); // where the audit chain starts after retention pruned records
     /**
      * Tables whose owner is not simply their project_id column: rows that name neither a project nor a token,
      * and a token's project grants, which name a project but belong to the token (CreateAccessToken writes them).
