@@ -76,7 +76,7 @@ public final class LeakScan {
         return out.toString();
     }
 
-    public void loadCanaries(Path dir) {
+    void loadCanaries(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
