@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *
  * <pre>java -cp key-service/target/test-classes dev.atrest.keyservice.support.LeakScan \
  *     --canaries DIR... --scan PATH...</pre>
- * Exit status: 0 no hit, 1 hits, 2 could not scan (no canaries, unreadable input).
+ * Exit status: 0 no hit, 1 hits, 2 could not scan (no canaries, unreadable input). Tests use it in
+ * process too ({@link #addCanary}, {@link #scanTree}, {@link #hits}), e.g. on a dump of the database.
  */
 public final class LeakScan {
     /** Where secrets live by design, or what holds the canaries themselves: never scanned. */
@@ -65,7 +66,8 @@ public final class LeakScan {
         System.exit(scan.hits.isEmpty() ? 0 : 1);
     }
 
-    String summary() {
+    /** One line of totals, then one line per hit (kind, form, file, offset; never the secret). */
+    public String summary() {
         StringBuilder out = new StringBuilder();
         int canaries = canariesByKind.values().stream().mapToInt(Integer::intValue).sum();
         out.append(String.format("leak scan: %d canaries %s, %d files, %.1f MB scanned, %d hits%n",
@@ -92,7 +94,8 @@ public final class LeakScan {
         }
     }
 
-    void addCanary(String kind, byte[] secret) {
+    /** Looks for {@code secret} raw, in hex (both cases), base64 and base64url from now on. */
+    public void addCanary(String kind, byte[] secret) {
         canariesByKind.merge(kind, 1, Integer::sum);
         Map<String, String> forms = new LinkedHashMap<>();
         forms.put("raw", null);
@@ -109,7 +112,8 @@ public final class LeakScan {
         }
     }
 
-    void scanTree(Path root) {
+    /** Scans {@code root}: a file, or every file under a directory but those skipped by design. */
+    public void scanTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
@@ -123,7 +127,7 @@ public final class LeakScan {
         }
     }
 
-    List<String> hits() {
+    public List<String> hits() {
         return hits;
     }
 
