@@ -1,20 +1,21 @@
-package dev.atrest.keyservice.audit;
+package dev.atrest.keyservice.crypto;
 
-import dev.atrest.keyservice.crypto.KeyMaterial;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 under one key derived from the seal key for one purpose (the anchor file, the retention
- * checkpoint), over fields encoded unambiguously: numbers as 8 bytes, text and bytes as a 4-byte length and
- * their bytes. The purpose's label is MAC'd first, so a value MAC'd for one use never verifies for another
- * even if two purposes ever shared a key.
+ * HMAC-SHA256 under one key derived from the seal key, for one purpose (a token row, a revocation-ledger
+ * entry, the audit anchor file, the retention checkpoint), over fields encoded unambiguously: numbers as 8
+ * bytes, flags as 1, text and bytes as a 4-byte length and their bytes, times as epoch microseconds (what
+ * MariaDB keeps). The purpose's label is MAC'd first, so a value MAC'd for one purpose never verifies for
+ * another, even under the same key.
  */
 public final class KeyedMac {
     private static final String HMAC = "HmacSHA256";
@@ -42,6 +43,11 @@ public final class KeyedMac {
         return mac != null && MessageDigest.isEqual(fields.mac(), mac);
     }
 
+    @Override
+    public String toString() {
+        return "KeyedMac[" + label + ", key redacted]";
+    }
+
     /** The encoded fields of one value, in order. */
     public final class Fields {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
@@ -53,6 +59,11 @@ public final class KeyedMac {
             return this;
         }
 
+        public Fields flag(boolean value) {
+            out.write(value ? 1 : 0);
+            return this;
+        }
+
         public Fields text(String value) {
             return bytes(value.getBytes(StandardCharsets.UTF_8));
         }
@@ -61,6 +72,16 @@ public final class KeyedMac {
             out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(value.length).array());
             out.writeBytes(value);
             return this;
+        }
+
+        public Fields time(Instant time) {
+            return number(Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1_000));
+        }
+
+        /** A flag, then the time when there is one: "never" differs from every instant. */
+        public Fields optionalTime(Instant time) {
+            flag(time != null);
+            return time == null ? this : time(time);
         }
 
         public byte[] mac() {
