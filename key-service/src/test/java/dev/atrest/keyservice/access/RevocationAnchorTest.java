@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.audit.ChainAnchor;
 import dev.atrest.keyservice.audit.ChainAnchoring;
+import dev.atrest.keyservice.audit.KmsAnchor;
 import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.TestClock;
@@ -63,6 +64,12 @@ class RevocationAnchorTest {
     TokenMacs macs;
 
     @Inject
+    TokenIntegrityUpgrade upgrade;
+
+    @Inject
+    KmsAnchor kms;
+
+    @Inject
     TamperReports reports;
 
     @Inject
@@ -102,7 +109,9 @@ class RevocationAnchorTest {
             assertThat(restarted.intact()).as("the database alone shows nothing").isTrue();
             double tamperedBefore = tampered();
 
-            anchor.anchor(restarted); // what start-up runs once the ledger is loaded
+            // A replica starting on it: token integrity set up, which loads the ledger and checks it against the anchor.
+            new TokenIntegrity(macs, restarted, upgrade, reports, new RevocationAnchor(anchoring, restarted, ledgerRows,
+                    kms, clock, new SimpleMeterRegistry())).setUp();
 
             assertThat(restarted.intact()).as("revocations-intact gauge").isFalse();
             assertThat(tampered()).isGreaterThan(tamperedBefore);
