@@ -45,9 +45,9 @@ public class TokenIntegrity {
     }
 
     /**
-     * Runs the one-time upgrade, loads the ledger and checks it against its anchor, once per process. Whatever writes a token row calls it
-     * first too (the bootstrap token, CreateAccessToken): a row MAC'd before the upgrade ran would make the
-     * upgrade take the database for one whose marker was removed.
+     * Runs the one-time upgrade, loads the ledger and checks it against its anchor, once per process.
+     * Whatever writes a token row calls it first too (the bootstrap token, CreateAccessToken): a row MAC'd
+     * before the upgrade ran would make the upgrade take the database for one whose marker was removed.
      */
     public void setUp() {
         if (ready.getCount() == 0) {
