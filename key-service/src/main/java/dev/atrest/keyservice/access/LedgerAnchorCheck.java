@@ -23,7 +23,8 @@ public final class LedgerAnchorCheck {
      * @param anchored the newest anchored head
      * @param storedAtAnchored the MAC the database holds for entry {@code anchored.sequence()}, if it holds one
      */
-    public static Optional<String> contradiction(LedgerHead head, ChainAnchor anchored, Optional<byte[]> storedAtAnchored) {
+    public static Optional<String> contradiction(LedgerHead head, ChainAnchor anchored,
+                                                 Optional<byte[]> storedAtAnchored) {
         String where = " (anchored at " + anchored.time() + ")";
         if (head.sequence() < anchored.sequence()) {
             return Optional.of("the revocation ledger ends at entry " + head.sequence() + " but entry "

@@ -43,8 +43,8 @@ public class RevocationAnchor {
     private volatile boolean pending;
     private long consecutiveFailures;
 
-    RevocationAnchor(ChainAnchoring anchoring, RevocationLedger ledger, AccessTokenLedgerRepository store, KmsAnchor kms,
-                     Clock clock, MeterRegistry registry) {
+    RevocationAnchor(ChainAnchoring anchoring, RevocationLedger ledger, AccessTokenLedgerRepository store,
+                     KmsAnchor kms, Clock clock, MeterRegistry registry) {
         this.file = anchoring.file();
         this.ledger = ledger;
         this.store = store;

@@ -33,7 +33,8 @@ class LedgerAnchorCheckTest {
 
     @Test
     void contradiction_headBeyondAndAnchoredEntryUnchanged_none() {
-        assertThat(LedgerAnchorCheck.contradiction(new LedgerHead(7, mac(7)), ANCHORED_5, Optional.of(MAC_5))).isEmpty();
+        assertThat(LedgerAnchorCheck.contradiction(new LedgerHead(7, mac(7)), ANCHORED_5, Optional.of(MAC_5)))
+                .isEmpty();
     }
 
     @Test
@@ -50,7 +51,7 @@ class LedgerAnchorCheckTest {
 
     @Test
     void advances_onlyAHeadBeyondTheNewestAnchorOrAFirstNonEmptyOne() {
-        assertThat(LedgerAnchorCheck.advances(new LedgerHead(0, mac(0)), Optional.empty())).as("empty ledger").isFalse();
+        assertThat(LedgerAnchorCheck.advances(new LedgerHead(0, mac(0)), Optional.empty())).as("empty").isFalse();
         assertThat(LedgerAnchorCheck.advances(new LedgerHead(1, mac(1)), Optional.empty())).as("first").isTrue();
         assertThat(LedgerAnchorCheck.advances(new LedgerHead(5, MAC_5), Optional.of(ANCHORED_5))).as("same").isFalse();
         assertThat(LedgerAnchorCheck.advances(new LedgerHead(6, mac(6)), Optional.of(ANCHORED_5))).as("next").isTrue();

@@ -109,7 +109,7 @@ class RevocationAnchorTest {
             assertThat(restarted.intact()).as("the database alone shows nothing").isTrue();
             double tamperedBefore = tampered();
 
-            // A replica starting on it: token integrity set up, which loads the ledger and checks it against the anchor.
+            // A replica starting on it: token integrity's set-up loads the ledger and checks it against the anchor.
             new TokenIntegrity(macs, restarted, upgrade, reports, new RevocationAnchor(anchoring, restarted, ledgerRows,
                     kms, clock, new SimpleMeterRegistry())).setUp();
 
