@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * moved). An entry removed from the middle breaks the chain; a head that goes back compared with what this
  * replica has seen is a rollback: both are reported, and the tokens this replica knows stay revoked. A clean
  * rollback of the whole ledger before every replica restarted is visible only against the head anchored
- * outside the database ({@link #head}).
+ * outside the database ({@link #head}, anchored by {@link RevocationAnchor}).
  */
 @ApplicationScoped
 public class RevocationLedger {
@@ -123,6 +123,11 @@ public class RevocationLedger {
         outcome.entries().forEach(entry -> revoked.putIfAbsent(entry.tokenId(), entry.revokeTime()));
         outcome.problem().ifPresent(this::problem);
         seen = outcome.reached(); // reported once: the next look starts from what is stored now
+    }
+
+    /** A contradiction found against the head anchored outside the database: reported like the ledger's own. */
+    void contradicted(String problem) {
+        problem(problem);
     }
 
     private void problem(String problem) {

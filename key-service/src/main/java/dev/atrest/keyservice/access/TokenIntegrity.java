@@ -28,13 +28,16 @@ public class TokenIntegrity {
     private final RevocationLedger ledger;
     private final TokenIntegrityUpgrade upgrade;
     private final TamperReports reports;
+    private final RevocationAnchor anchor;
     private final CountDownLatch ready = new CountDownLatch(1);
 
-    TokenIntegrity(TokenMacs macs, RevocationLedger ledger, TokenIntegrityUpgrade upgrade, TamperReports reports) {
+    TokenIntegrity(TokenMacs macs, RevocationLedger ledger, TokenIntegrityUpgrade upgrade, TamperReports reports,
+                   RevocationAnchor anchor) {
         this.macs = macs;
         this.ledger = ledger;
         this.upgrade = upgrade;
         this.reports = reports;
+        this.anchor = anchor;
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent started) {
@@ -42,9 +45,9 @@ public class TokenIntegrity {
     }
 
     /**
-     * Runs the one-time upgrade and loads the ledger, once per process. Whatever writes a token row calls it
-     * first too (the bootstrap token, CreateAccessToken): a row MAC'd before the upgrade ran would make the
-     * upgrade take the database for one whose marker was removed.
+     * Runs the one-time upgrade, loads the ledger and checks it against its anchor, once per process.
+     * Whatever writes a token row calls it first too (the bootstrap token, CreateAccessToken): a row MAC'd
+     * before the upgrade ran would make the upgrade take the database for one whose marker was removed.
      */
     public void setUp() {
         if (ready.getCount() == 0) {
@@ -54,6 +57,7 @@ public class TokenIntegrity {
             if (ready.getCount() > 0) {
                 upgrade.runOnce();
                 ledger.load();
+                anchor.anchorHead(); // compared with the anchored head first: a clean rollback shows only there
                 ready.countDown();
             }
         }

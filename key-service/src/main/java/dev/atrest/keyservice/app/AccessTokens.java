@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.app;
 
+import dev.atrest.keyservice.access.RevocationAnchor;
 import dev.atrest.keyservice.access.RevocationLedger;
 import dev.atrest.keyservice.access.TokenIntegrity;
 import dev.atrest.keyservice.domain.AccessToken;
@@ -25,15 +26,17 @@ public class AccessTokens {
     private final TokenAuthenticator authenticator;
     private final TokenIntegrity integrity;
     private final RevocationLedger ledger;
+    private final RevocationAnchor anchor;
     private final SecureRandom random;
     private final Clock clock;
 
     AccessTokens(AccessTokenRepository rows, TokenAuthenticator authenticator, TokenIntegrity integrity,
-                 RevocationLedger ledger, SecureRandom random, Clock clock) {
+                 RevocationLedger ledger, RevocationAnchor anchor, SecureRandom random, Clock clock) {
         this.rows = rows;
         this.authenticator = authenticator;
         this.integrity = integrity;
         this.ledger = ledger;
+        this.anchor = anchor;
         this.random = random;
         this.clock = clock;
     }
@@ -54,7 +57,8 @@ public class AccessTokens {
      * Revokes the token; it stops working on this replica at once. Revoking it again changes nothing.
      * The row and the revocation ledger change in one transaction; the ledger is what keeps the token
      * revoked should the row be put back as it was. The cache is cleared after the commit: cleared before,
-     * a call in between could cache the old row again.
+     * a call in between could cache the old row again. The ledger's new head is then anchored outside the
+     * database, so that even a clean rollback of the whole ledger shows.
      */
     public AccessToken revoke(String tokenId) {
         if (tokenId == null || tokenId.isEmpty()) {
@@ -74,6 +78,7 @@ public class AccessTokens {
         });
         ledger.remember(tokenId, revoked.revokeTime());
         authenticator.forget(tokenId);
+        anchor.anchorHead(); // never throws: a failure to write the anchor is retried, the revocation stands
         return revoked;
     }
 

@@ -15,11 +15,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * every anchor, even if the anchor file and the database are lost or rolled back together.
  *
  * <p>Never on the writer's path: {@link #offer} only leaves the anchor for a thread of its own, which sends
- * the newest one (a newer head vouches for the older ones); a failure is logged, counted and retried with
- * growing pauses (1 s up to 5 min), and a newer anchor replaces the one waiting.
+ * the newest one of each chain (a newer head vouches for the older ones); a failure is logged, counted and
+ * retried with growing pauses (1 s up to 5 min), and a newer anchor of a chain replaces the one waiting.
  */
 @Startup
 @ApplicationScoped
@@ -47,7 +47,7 @@ public class KmsAnchor implements AnchorCopies {
     private final Optional<String> keyId;
     private final String region;
     private final AwsClients clients;
-    private final AtomicReference<ChainAnchor> waiting = new AtomicReference<>();
+    private final Map<String, ChainAnchor> waiting = new ConcurrentHashMap<>(); // the newest per chain
     private final AtomicLong sentSequence = new AtomicLong();
     private final Counter failures;
     private ScheduledExecutorService sender;
@@ -85,7 +85,7 @@ public class KmsAnchor implements AnchorCopies {
         if (keyId.isEmpty()) {
             return;
         }
-        waiting.set(anchor);
+        waiting.put(anchor.chain(), anchor);
         synchronized (this) {
             if (!scheduled) {
                 scheduled = true;
@@ -105,23 +105,26 @@ public class KmsAnchor implements AnchorCopies {
     }
 
     private void send() {
-        ChainAnchor anchor = waiting.get();
+        ChainAnchor anchor = waiting.values().iterator().next(); // scheduled only while one waits
         try {
             client().encrypt(r -> r.keyId(keyId.get()).plaintext(SdkBytes.fromByteArray(PLAINTEXT))
                     .encryptionContext(context(anchor)));
-            sentSequence.set(anchor.sequence());
+            if (anchor.chain().equals(ChainAnchor.AUDIT)) {
+                sentSequence.set(anchor.sequence());
+            }
             retry = FIRST_RETRY;
             synchronized (this) {
-                if (waiting.compareAndSet(anchor, null) || waiting.get() == null) {
+                waiting.remove(anchor.chain(), anchor);
+                if (waiting.isEmpty()) {
                     scheduled = false;
                     return;
                 }
             }
-            sender().execute(this::send); // a newer anchor came meanwhile
+            sender().execute(this::send); // a newer anchor, or another chain's, came meanwhile
         } catch (RuntimeException e) {
             failures.increment();
-            LOG.errorf("audit anchor: anchoring record %d in KMS (key %s) failed, retrying in %d s: %s",
-                    anchor.sequence(), keyId.get(), retry.toSeconds(), e.toString());
+            LOG.errorf("audit anchor: anchoring %s head %d in KMS (key %s) failed, retrying in %d s: %s",
+                    anchor.chain(), anchor.sequence(), keyId.get(), retry.toSeconds(), e.toString());
             sender().schedule(this::send, retry.toMillis(), TimeUnit.MILLISECONDS);
             retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
         }

@@ -3,12 +3,16 @@ package dev.atrest.keyservice.e2e;
 import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.access.LedgerHead;
+import dev.atrest.keyservice.access.RevocationLedger;
 import dev.atrest.keyservice.audit.ChainAnchor;
 import dev.atrest.keyservice.audit.ChainAnchoring;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.KmsAnchorTestProfile;
 import dev.atrest.keyservice.support.Moto;
 import dev.atrest.keyservice.support.TestClock;
+import dev.atrest.v1.RevokeAccessTokenRequest;
+import dev.atrest.v1.Role;
 import dev.atrest.v1.VerifyAuditLogRequest;
 import dev.atrest.v1.VerifyAuditLogResponse;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -36,6 +41,9 @@ class KmsAuditAnchorTest {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    RevocationLedger ledger;
+
     @Test
     void anchor_kmsKeyConfigured_encryptCarriesTheHeadInItsEncryptionContext() throws Exception {
         createAliasOnce();
@@ -48,6 +56,25 @@ class KmsAuditAnchorTest {
         assertThat(calls).contains("TrentService.Encrypt", "\"atrest:chain\":\"audit\"",
                 "\"atrest:sequence\":\"" + anchor.sequence() + "\"", "\"atrest:mac\":\"" + anchor.macHex() + "\"");
         assertThat(calls).as("the service's own credentials").contains("Credential=AKIAIOSFODNN7EXAMPLE");
+    }
+
+    @Test
+    void revoke_kmsKeyConfigured_ledgerHeadCopiedToKmsBesideTheAuditHead() throws Exception {
+        createAliasOnce();
+        MotoRecorder.start();
+
+        String tokenId = Api.createToken(Role.KEY_CONSUMER, "p1").getToken().getTokenId();
+        Api.access().revokeAccessToken(RevokeAccessTokenRequest.newBuilder().setTokenId(tokenId).build());
+        LedgerHead head = ledger.head();
+        ChainAnchor audit = anchorNow(); // offered after the ledger's: one sender, so both are sent once this is
+        awaitAtLeast(this::kmsSequence, audit.sequence());
+        String calls = MotoRecorder.stopAndRead().replace("\\", "").replace(" ", "");
+
+        assertThat(calls).contains("\"atrest:chain\":\"token-revocations\"",
+                "\"atrest:sequence\":\"" + head.sequence() + "\"",
+                "\"atrest:mac\":\"" + HexFormat.of().formatHex(head.mac()) + "\"");
+        assertThat(calls).as("the audit head is not replaced by the ledger's").contains(
+                "\"atrest:mac\":\"" + audit.macHex() + "\"");
     }
 
     @Test
