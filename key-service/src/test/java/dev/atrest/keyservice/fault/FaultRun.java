@@ -1,9 +1,9 @@
 package dev.atrest.keyservice.fault;
 
 import dev.atrest.keyservice.support.FaultTally;
+import dev.atrest.keyservice.support.ItDatabase;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Random;
 import java.util.UUID;
 
@@ -14,19 +14,12 @@ import java.util.UUID;
  * overrides both.
  */
 final class FaultRun {
-    private static final String SEAL_KEY = newSealKey();
-
     final String test;
     final long seed;
     final int trials;
     final Random random;
     final Path dataDir;
-    /**
-     * The seal key of every service the fault tests start in this JVM. They share one database
-     * (ItDatabase.shared()), as the replicas and restarts of one deployment do, so they share its seal
-     * key too: the audit chain one test's service MAC'd under a key derived from it must verify under
-     * the next test's service.
-     */
+    /** The seal key of every service the fault tests start: the shared database's ({@link ItDatabase#sharedSealKey}). */
     final String sealKey;
 
     private FaultRun(String test, long seed, int trials) {
@@ -36,7 +29,7 @@ final class FaultRun {
         this.random = new Random(seed);
         this.dataDir = Path.of("target", "it-data", test + "-" + UUID.randomUUID().toString().substring(0, 8))
                 .toAbsolutePath();
-        this.sealKey = SEAL_KEY;
+        this.sealKey = ItDatabase.sharedSealKey();
     }
 
     /** A run of the CI count of trials, or of the full count when {@code -Dfault.full=true}. */
@@ -55,12 +48,6 @@ final class FaultRun {
         System.out.printf("%s: seed %d, %d trials (replay: -Dfault.seed=%d -Dit.test=%s)%n",
                 test, seed, trials, seed, test);
         return run;
-    }
-
-    private static String newSealKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return Base64.getEncoder().encodeToString(key);
     }
 
     /** The figures this run reports (target/fault-results/<test>.tsv), replayable by its seed. */

@@ -13,11 +13,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.Base64;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,10 +31,8 @@ class ShutdownInFlightIT {
     void callInFlight_sigterm_endsUnavailable() throws Exception {
         ItDatabase db = ItDatabase.shared();
         Path dataDir = Files.createDirectories(Path.of("target", "it-data", "shutdown-in-flight")).toAbsolutePath();
-        byte[] seal = new byte[32];
-        new SecureRandom().nextBytes(seal);
-        ServiceProcess service = new ServiceProcess("shutdown-in-flight", db, dataDir,
-                Base64.getEncoder().encodeToString(seal), "10m").start();
+        ServiceProcess service = new ServiceProcess("shutdown-in-flight", db, dataDir, ItDatabase.sharedSealKey(), "10m")
+                .start();
         try (Connection lock = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             String project = "shutdown-" + System.nanoTime();
             service.projects().updateProjectEncryption(enableLocal(project));

@@ -2,10 +2,12 @@ package dev.atrest.keyservice.support;
 
 import dev.atrest.keyservice.bootstrap.EmbeddedMariaDb;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +20,12 @@ import java.util.regex.Pattern;
 public final class ItDatabase {
     private static final Pattern URL = Pattern.compile("^(jdbc:[a-z]+://[^/]+/)([^?]*)(\\?.*)?$");
     private static ItDatabase shared;
+    /**
+     * The seal key of every service the integration tests start on the shared database. They are the replicas
+     * and restarts of one deployment, so they share its seal key: token rows and the audit chain one test's
+     * service MAC'd under keys derived from it must verify under the next test's service.
+     */
+    private static final String SHARED_SEAL_KEY = newSealKey();
 
     private final String jdbcUrl;
     private final String user;
@@ -64,6 +72,17 @@ public final class ItDatabase {
             return new ItDatabase(url, user, password);
         }
         return new ItDatabase(parts.group(1) + name + (parts.group(3) == null ? "" : parts.group(3)), user, password);
+    }
+
+    /** The seal key (base64) of the deployment the shared database belongs to. */
+    public static String sharedSealKey() {
+        return SHARED_SEAL_KEY;
+    }
+
+    private static String newSealKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     public String jdbcUrl() {
