@@ -8,6 +8,7 @@ import dev.atrest.keyservice.audit.ChainAnchoring;
 import dev.atrest.keyservice.audit.KmsAnchor;
 import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import dev.atrest.keyservice.support.Api;
+import dev.atrest.keyservice.support.ServiceSql;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.v1.AccessServiceGrpc.AccessServiceBlockingStub;
 import dev.atrest.v1.CreateAccessTokenResponse;
@@ -21,12 +22,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -83,7 +80,7 @@ class RevocationAnchorTest {
         CreateAccessTokenResponse created = Api.createToken(Role.ADMIN);
         String tokenId = created.getToken().getTokenId();
         AccessServiceBlockingStub holder = Api.as(created.getSecret()).access();
-        List<Object[]> rowBefore = rows("SELECT * FROM access_token WHERE token_id = ?", tokenId);
+        List<Object[]> rowBefore = sql().rows("SELECT * FROM access_token WHERE token_id = ?", tokenId);
         LedgerHead headBefore = ledger.head();
 
         Api.access().revokeAccessToken(RevokeAccessTokenRequest.newBuilder().setTokenId(tokenId).build());
@@ -96,13 +93,13 @@ class RevocationAnchorTest {
         });
         assertThat(anchorLines()).anySatisfy(line -> assertThat(line).startsWith("v1 chain=token-revocations sequence="
                 + headAfter.sequence() + " mac=" + java.util.HexFormat.of().formatHex(headAfter.mac()) + " "));
-        List<Object[]> entry = rows("SELECT * FROM access_token_revocation WHERE token_id = ?", tokenId);
+        List<Object[]> entry = sql().rows("SELECT * FROM access_token_revocation WHERE token_id = ?", tokenId);
 
         // The attacker's clean rollback: entry gone, head rewound, the row as copied before the revocation.
-        execute("DELETE FROM access_token_revocation WHERE token_id = ?", tokenId);
+        sql().execute("DELETE FROM access_token_revocation WHERE token_id = ?", tokenId);
         setHead(headBefore);
-        execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
-        insert("access_token", rowBefore);
+        sql().execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
+        sql().insert("access_token", rowBefore);
         try {
             RevocationLedger restarted = new RevocationLedger(ledgerRows, macs, reports, new SimpleMeterRegistry());
             restarted.load();
@@ -130,10 +127,10 @@ class RevocationAnchorTest {
             assertThat(newestAnchor()).hasValueSatisfying(anchored ->
                     assertThat(anchored.mac()).isEqualTo(headAfter.mac()));
         } finally {
-            execute("DELETE FROM access_token_revocation WHERE sequence > ?", headBefore.sequence());
-            insert("access_token_revocation", entry);
+            sql().execute("DELETE FROM access_token_revocation WHERE sequence > ?", headBefore.sequence());
+            sql().insert("access_token_revocation", entry);
             setHead(headAfter);
-            execute("UPDATE access_token t JOIN access_token_revocation r ON r.token_id = t.token_id"
+            sql().execute("UPDATE access_token t JOIN access_token_revocation r ON r.token_id = t.token_id"
                     + " SET t.revoke_time = r.revoke_time WHERE t.token_id = ?", tokenId);
         }
         RevocationLedger putBack = new RevocationLedger(ledgerRows, macs, reports, new SimpleMeterRegistry());
@@ -157,7 +154,8 @@ class RevocationAnchorTest {
 
     private void assertReported(String words) throws SQLException {
         Api.audit().verifyAuditLog(VerifyAuditLogRequest.getDefaultInstance()); // writes what is queued
-        assertThat(rows("SELECT detail FROM audit_record WHERE action = ? AND resource = 'tokens' AND outcome = ?",
+        assertThat(sql().rows(
+                "SELECT detail FROM audit_record WHERE action = ? AND resource = 'tokens' AND outcome = ?",
                 TamperReports.ACTION, TamperReports.OUTCOME)).extracting(row -> (String) row[0])
                 .anySatisfy(detail -> assertThat(detail).contains(words));
     }
@@ -171,45 +169,12 @@ class RevocationAnchorTest {
     }
 
     private void setHead(LedgerHead head) throws SQLException {
-        execute("UPDATE access_token_ledger_head SET last_sequence = ?, last_mac = ? WHERE id = 1", head.sequence(),
+        sql().execute("UPDATE access_token_ledger_head SET last_sequence = ?, last_mac = ? WHERE id = 1",
+                head.sequence(),
                 head.mac());
     }
 
-    private void execute(String sql, Object... parameters) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            bind(statement, parameters);
-            statement.executeUpdate();
-        }
-    }
-
-    private List<Object[]> rows(String sql, Object... parameters) throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
-            bind(select, parameters);
-            try (ResultSet row = select.executeQuery()) {
-                int columns = row.getMetaData().getColumnCount();
-                while (row.next()) {
-                    Object[] values = new Object[columns];
-                    for (int i = 0; i < columns; i++) {
-                        values[i] = row.getObject(i + 1);
-                    }
-                    rows.add(values);
-                }
-            }
-        }
-        return rows;
-    }
-
-    private void insert(String table, List<Object[]> rows) throws SQLException {
-        for (Object[] values : rows) {
-            String marks = String.join(", ", java.util.Collections.nCopies(values.length, "?"));
-            execute("INSERT INTO " + table + " VALUES (" + marks + ")", values);
-        }
-    }
-
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
-        }
+    private ServiceSql sql() {
+        return new ServiceSql(dataSource);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.atrest.keyservice.domain.BearerTokens;
 import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import dev.atrest.keyservice.support.Api;
+import dev.atrest.keyservice.support.ServiceSql;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.v1.AccessServiceGrpc.AccessServiceBlockingStub;
 import dev.atrest.v1.CreateAccessTokenRequest;
@@ -24,12 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -77,18 +74,18 @@ class TokenTamperingTest {
     void authenticate_rowInsertedWithAChosenSecret_unknownTokenAndReported() throws Exception {
         String secret = BearerTokens.newSecret(RANDOM);
         String tokenId = "tok-forged-" + Api.uniqueId("a");
-        execute(INSERT_ROW, tokenId, BearerTokens.sha256Hex(secret), "forged", "ADMIN", true, null);
+        sql().execute(INSERT_ROW, tokenId, BearerTokens.sha256Hex(secret), "forged", "ADMIN", true, null);
         try {
             assertUnknown(Api.as(secret).access());
             assertReported(tokenId, "carries no MAC");
             assertThat(listedIds(true)).doesNotContain(tokenId);
 
             // A MAC copied from a genuine row does not help: it is over that row's fields.
-            execute("UPDATE access_token SET row_mac = ? WHERE token_id = ?", rowMac("tok-bootstrap"), tokenId);
+            sql().execute("UPDATE access_token SET row_mac = ? WHERE token_id = ?", rowMac("tok-bootstrap"), tokenId);
             assertUnknown(Api.as(secret).access());
             assertReported(tokenId, "does not match its MAC");
         } finally {
-            execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
+            sql().execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
         }
     }
 
@@ -123,12 +120,13 @@ class TokenTamperingTest {
         String secret = BearerTokens.newSecret(RANDOM);
         String genuineSha256 = BearerTokens.sha256Hex(genuine.getSecret());
 
-        execute("UPDATE access_token SET token_sha256 = ? WHERE token_id = ?", BearerTokens.sha256Hex(secret), tokenId);
+        sql().execute("UPDATE access_token SET token_sha256 = ? WHERE token_id = ?",
+                BearerTokens.sha256Hex(secret), tokenId);
         try {
             assertUnknown(Api.as(secret).access());
             assertReported(tokenId, "does not match its MAC");
         } finally {
-            execute("UPDATE access_token SET token_sha256 = ? WHERE token_id = ?", genuineSha256, tokenId);
+            sql().execute("UPDATE access_token SET token_sha256 = ? WHERE token_id = ?", genuineSha256, tokenId);
         }
     }
 
@@ -138,7 +136,7 @@ class TokenTamperingTest {
         String tokenId = created.getToken().getTokenId();
         Api.access().revokeAccessToken(RevokeAccessTokenRequest.newBuilder().setTokenId(tokenId).build());
 
-        execute("UPDATE access_token SET revoke_time = NULL WHERE token_id = ?", tokenId);
+        sql().execute("UPDATE access_token SET revoke_time = NULL WHERE token_id = ?", tokenId);
         clock.advance(cacheTtl.plusMillis(1));
 
         assertRevoked(Api.as(created.getSecret()).access(), tokenId);
@@ -147,7 +145,7 @@ class TokenTamperingTest {
         assertThat(Api.access().listAccessTokens(ListAccessTokensRequest.newBuilder().setIncludeInactive(true).build())
                 .getTokensList()).filteredOn(t -> t.getTokenId().equals(tokenId)).singleElement()
                 .satisfies(t -> assertThat(t.hasRevokeTime()).isTrue());
-        execute("UPDATE access_token t JOIN access_token_revocation r ON r.token_id = t.token_id"
+        sql().execute("UPDATE access_token t JOIN access_token_revocation r ON r.token_id = t.token_id"
                 + " SET t.revoke_time = r.revoke_time WHERE t.token_id = ?", tokenId);
     }
 
@@ -156,17 +154,17 @@ class TokenTamperingTest {
         CreateAccessTokenResponse created = Api.createToken(Role.ADMIN);
         String tokenId = created.getToken().getTokenId();
         AccessServiceBlockingStub holder = Api.as(created.getSecret()).access();
-        List<Object[]> rowBefore = rows("SELECT * FROM access_token WHERE token_id = ?", tokenId);
+        List<Object[]> rowBefore = sql().rows("SELECT * FROM access_token WHERE token_id = ?", tokenId);
         LedgerHead headBefore = ledger.head();
         Api.access().revokeAccessToken(RevokeAccessTokenRequest.newBuilder().setTokenId(tokenId).build());
         LedgerHead headAfter = ledger.head();
-        List<Object[]> entry = rows("SELECT * FROM access_token_revocation WHERE token_id = ?", tokenId);
+        List<Object[]> entry = sql().rows("SELECT * FROM access_token_revocation WHERE token_id = ?", tokenId);
         assertThat(headAfter.sequence()).isEqualTo(headBefore.sequence() + 1);
 
         // The attacker's restore: the ledger entry goes, the row comes back as copied before the revocation.
-        execute("DELETE FROM access_token_revocation WHERE token_id = ?", tokenId);
-        execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
-        insert("access_token", rowBefore);
+        sql().execute("DELETE FROM access_token_revocation WHERE token_id = ?", tokenId);
+        sql().execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
+        sql().insert("access_token", rowBefore);
         try {
             clock.advance(cacheTtl.plusMillis(1));
             assertRevoked(holder, tokenId);
@@ -189,9 +187,9 @@ class TokenTamperingTest {
             assertThat(rolledBack.intact()).isTrue();
             assertThat(rolledBack.head()).isEqualTo(headBefore).isNotEqualTo(headAfter);
         } finally {
-            insert("access_token_revocation", entry);
+            sql().insert("access_token_revocation", entry);
             setHead(headAfter);
-            execute("UPDATE access_token t JOIN access_token_revocation r ON r.token_id = t.token_id"
+            sql().execute("UPDATE access_token t JOIN access_token_revocation r ON r.token_id = t.token_id"
                     + " SET t.revoke_time = r.revoke_time WHERE t.token_id = ?", tokenId);
         }
         assertThat(replicaStartingNow().intact()).as("intact again once put back").isTrue();
@@ -224,10 +222,10 @@ class TokenTamperingTest {
     void upgrade_markerRemovedWhileProtectedRowsRemain_adoptsNothingAndReports() throws Exception {
         String secret = BearerTokens.newSecret(RANDOM);
         String tokenId = "tok-legacy-" + Api.uniqueId("b");
-        execute(INSERT_ROW, tokenId, BearerTokens.sha256Hex(secret), "legacy-looking", "ADMIN", true, null);
+        sql().execute(INSERT_ROW, tokenId, BearerTokens.sha256Hex(secret), "legacy-looking", "ADMIN", true, null);
         LedgerHead head = ledger.head();
 
-        execute("UPDATE access_token_ledger_head SET last_mac = NULL WHERE id = 1");
+        sql().execute("UPDATE access_token_ledger_head SET last_mac = NULL WHERE id = 1");
         try {
             upgrade.runOnce();
         } finally {
@@ -239,7 +237,7 @@ class TokenTamperingTest {
             assertReported("", "the marker that token integrity was set up is gone");
             assertUnknown(Api.as(secret).access());
         } finally {
-            execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
+            sql().execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
         }
     }
 
@@ -250,17 +248,18 @@ class TokenTamperingTest {
         String active = "tok-old-" + Api.uniqueId("c");
         String revoked = "tok-old-" + Api.uniqueId("d");
         // Rows the service created (tests above may leave forged ones behind, which a rewind adopts too).
-        List<Object[]> macsBefore = rows("SELECT token_id, row_mac FROM access_token"
+        List<Object[]> macsBefore = sql().rows("SELECT token_id, row_mac FROM access_token"
                 + " WHERE token_id = 'tok-bootstrap' OR token_id REGEXP '^tok-[0-9a-f]{32}$'");
-        List<Object[]> ledgerBefore = rows("SELECT * FROM access_token_revocation ORDER BY sequence");
+        List<Object[]> ledgerBefore = sql().rows("SELECT * FROM access_token_revocation ORDER BY sequence");
         LedgerHead headBefore = ledger.head();
         try {
             // What the previous version left: no MAC anywhere, no ledger, the head not set up (V5 just ran).
-            execute("UPDATE access_token SET row_mac = NULL");
-            execute("DELETE FROM access_token_revocation");
-            execute("UPDATE access_token_ledger_head SET last_sequence = 0, last_mac = NULL WHERE id = 1");
-            execute(INSERT_ROW, active, BearerTokens.sha256Hex(activeSecret), "old-active", "KEY_CONSUMER", true, null);
-            execute(INSERT_ROW, revoked, BearerTokens.sha256Hex(revokedSecret), "old-revoked", "ADMIN", true,
+            sql().execute("UPDATE access_token SET row_mac = NULL");
+            sql().execute("DELETE FROM access_token_revocation");
+            sql().execute("UPDATE access_token_ledger_head SET last_sequence = 0, last_mac = NULL WHERE id = 1");
+            sql().execute(INSERT_ROW, active, BearerTokens.sha256Hex(activeSecret), "old-active", "KEY_CONSUMER", true,
+                    null);
+            sql().execute(INSERT_ROW, revoked, BearerTokens.sha256Hex(revokedSecret), "old-revoked", "ADMIN", true,
                     java.sql.Timestamp.valueOf("2026-01-01 00:00:00"));
 
             upgrade.runOnce();
@@ -276,11 +275,12 @@ class TokenTamperingTest {
             assertThat(Api.as(activeSecret).access().whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipal())
                     .isEqualTo("token:" + active);
             assertRevoked(Api.as(revokedSecret).access(), revoked);
-            assertThat(rows("SELECT token_id FROM access_token_revocation WHERE token_id = ?", revoked)).hasSize(1);
+            assertThat(sql().rows("SELECT token_id FROM access_token_revocation WHERE token_id = ?",
+                    revoked)).hasSize(1);
             assertThat(replicaStartingNow().intact()).isTrue();
         } finally {
-            execute("DELETE FROM access_token_revocation");
-            insert("access_token_revocation", ledgerBefore);
+            sql().execute("DELETE FROM access_token_revocation");
+            sql().insert("access_token_revocation", ledgerBefore);
             setHead(headBefore);
             Api.access().revokeAccessToken(RevokeAccessTokenRequest.newBuilder().setTokenId(revoked).build());
         }
@@ -299,7 +299,7 @@ class TokenTamperingTest {
         AccessServiceBlockingStub holder = Api.as(created.getSecret()).access();
         holder.whoAmI(WhoAmIRequest.getDefaultInstance());
 
-        execute(change, tokenId);
+        sql().execute(change, tokenId);
         clock.advance(cacheTtl.plusMillis(1));
 
         try {
@@ -307,7 +307,7 @@ class TokenTamperingTest {
             assertReported(tokenId, "does not match its MAC");
             assertThat(listedIds(true)).doesNotContain(tokenId);
         } finally {
-            execute(putBack, tokenId);
+            sql().execute(putBack, tokenId);
         }
         assertThat(holder.whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipal()).isEqualTo("token:" + tokenId);
     }
@@ -338,7 +338,8 @@ class TokenTamperingTest {
     /** An audit record and an ERROR line name the token ("" for the ledger as a whole) and say what was wrong. */
     private void assertReported(String tokenId, String words) throws SQLException, IOException {
         Api.audit().verifyAuditLog(VerifyAuditLogRequest.getDefaultInstance()); // writes what is queued
-        List<Object[]> records = rows("SELECT detail FROM audit_record WHERE action = ? AND resource = ? AND outcome = ?",
+        List<Object[]> records = sql().rows(
+                "SELECT detail FROM audit_record WHERE action = ? AND resource = ? AND outcome = ?",
                 TamperReports.ACTION, tokenId.isEmpty() ? "tokens" : "tokens/" + tokenId, TamperReports.OUTCOME);
         assertThat(records).extracting(row -> (String) row[0]).anySatisfy(detail -> assertThat(detail).contains(words));
         String prefix = "access token integrity: " + (tokenId.isEmpty() ? "" : "token " + tokenId + ": ");
@@ -352,53 +353,18 @@ class TokenTamperingTest {
     }
 
     private byte[] rowMac(String tokenId) throws SQLException {
-        List<Object[]> rows = rows("SELECT row_mac FROM access_token WHERE token_id = ?", tokenId);
+        List<Object[]> rows = sql().rows("SELECT row_mac FROM access_token WHERE token_id = ?", tokenId);
         assertThat(rows).hasSize(1);
         return (byte[]) rows.get(0)[0];
     }
 
     private void setHead(LedgerHead head) throws SQLException {
-        execute("UPDATE access_token_ledger_head SET last_sequence = ?, last_mac = ? WHERE id = 1", head.sequence(),
+        sql().execute("UPDATE access_token_ledger_head SET last_sequence = ?, last_mac = ? WHERE id = 1",
+                head.sequence(),
                 head.mac());
     }
 
-    private void execute(String sql, Object... parameters) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            bind(statement, parameters);
-            statement.executeUpdate();
-        }
-    }
-
-    /** Whole rows, every column as the driver hands it over. */
-    private List<Object[]> rows(String sql, Object... parameters) throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
-            bind(select, parameters);
-            try (ResultSet row = select.executeQuery()) {
-                int columns = row.getMetaData().getColumnCount();
-                while (row.next()) {
-                    Object[] values = new Object[columns];
-                    for (int i = 0; i < columns; i++) {
-                        values[i] = row.getObject(i + 1);
-                    }
-                    rows.add(values);
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** Puts back rows read by {@link #rows} with SELECT * (columns in table order). */
-    private void insert(String table, List<Object[]> rows) throws SQLException {
-        for (Object[] values : rows) {
-            String marks = String.join(", ", java.util.Collections.nCopies(values.length, "?"));
-            execute("INSERT INTO " + table + " VALUES (" + marks + ")", values);
-        }
-    }
-
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
-        }
+    private ServiceSql sql() {
+        return new ServiceSql(dataSource);
     }
 }
