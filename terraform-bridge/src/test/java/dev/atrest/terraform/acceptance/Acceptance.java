@@ -31,7 +31,7 @@ final class Acceptance {
 
     /** Fails, never skips, when a real peer is missing: an acceptance test that did not run did not pass. */
     static void requirePeers() {
-        assertThat(TOFU).as("OpenTofu: run scripts/test-peers/install-tofu.sh").isExecutable();
+        Cli.OPENTOFU.require();
         assertThat(KEY_SERVICE).as("the packaged key service: run mvn -pl key-service package").isRegularFile();
         assertThat(MIRROR).as("the provider mirror: run the package phase").isDirectory();
     }
@@ -55,8 +55,8 @@ final class Acceptance {
         return target;
     }
 
-    static void expectExit(Tofu.Result result, int expected) {
-        assertThat(result.exitCode()).as("tofu exit code; output:%n%s", result.output()).isEqualTo(expected);
+    static void expectExit(WorkingDirectory.Result result, int expected) {
+        assertThat(result.exitCode()).as("exit code; output:%n%s", result.output()).isEqualTo(expected);
     }
 
     static int freePort() throws IOException {

@@ -3,7 +3,6 @@ package dev.atrest.terraform.acceptance;
 import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
 import static dev.atrest.terraform.acceptance.Acceptance.MOTO_SERVER;
-import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,14 +97,15 @@ class AwsKmsExampleIT {
         kms.createAlias(r -> r.aliasName(alias).targetKeyId(first.keyId()));
         String aliasArn = "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":" + alias;
 
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("aws-kms", workRoot, project), MIRROR, keyService, true);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, Acceptance.copyExample("aws-kms", workRoot, project),
+                MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         // The CMK named by its alias ARN; the service records the key ARN KMS resolves it to.
         String[] vars = roleVars(project, aliasArn);
         expectExit(tofu.run(args("apply", vars, "-auto-approve")), 0);
         assertEncryptedUnder(project, first.arn());
-        Tofu.Result valid = tofu.run("output", "-raw", "cmk_valid");
+        WorkingDirectory.Result valid = tofu.run("output", "-raw", "cmk_valid");
         expectExit(valid, 0);
         assertThat(valid.output().strip()).isEqualTo("true");
         expectExit(tofu.run(args("plan", vars, "-detailed-exitcode")), 0);
@@ -113,7 +113,7 @@ class AwsKmsExampleIT {
         // In-place CMK change to a second key (by key ARN): every master key is re-wrapped under it.
         KeyMetadata second = createCmk("second CMK of " + project);
         String[] rotated = roleVars(project, second.arn());
-        Tofu.Result rotate = tofu.run(args("apply", rotated, "-auto-approve"));
+        WorkingDirectory.Result rotate = tofu.run(args("apply", rotated, "-auto-approve"));
         expectExit(rotate, 0);
         assertThat(rotate.output()).contains("Resources: 0 added, 1 changed, 0 destroyed");
         assertEncryptedUnder(project, second.arn());
@@ -167,9 +167,9 @@ class AwsKmsExampleIT {
             "-var=region=" + REGION,
         };
 
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, dir, MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
-        Tofu.Result apply = tofu.run(args("apply", vars, "-auto-approve"));
+        WorkingDirectory.Result apply = tofu.run(args("apply", vars, "-auto-approve"));
         expectExit(apply, 0);
         assertEncryptedUnder(project, cmk.arn());
         ProjectEncryption stored = projects().getProjectEncryption(
@@ -177,7 +177,7 @@ class AwsKmsExampleIT {
         assertThat(stored.getAwsKms().getAccessKeyId()).isEqualTo("AKIAI44QH8DHBEXAMPLE");
         assertThat(stored.getAwsKms().getSecretAccessKey()).as("the service never returns the secret").isEmpty();
 
-        Tofu.Result showJson = tofu.run("show", "-json");
+        WorkingDirectory.Result showJson = tofu.run("show", "-json");
         expectExit(showJson, 0);
         JsonNode document = JsonNode.parser().parse(showJson.output());
         JsonNode managed = managedResource(document, "atrest_project_encryption");
@@ -189,7 +189,7 @@ class AwsKmsExampleIT {
         assertThat(visible).as("non-sensitive values of tofu show -json").isNotEmpty()
                 .noneMatch(value -> value.contains(secret));
 
-        Tofu.Result show = tofu.run("show");
+        WorkingDirectory.Result show = tofu.run("show");
         expectExit(show, 0);
         assertThat(show.output()).contains("secret_access_key").doesNotContain(secret);
         assertThat(apply.output()).doesNotContain(secret);

@@ -2,7 +2,6 @@ package dev.atrest.terraform.acceptance;
 
 import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
-import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +66,7 @@ class BadInputAcceptanceIT {
     @Test
     void wrongTypes_plan_tofuPointsAtTheAttributes() throws Exception {
         String project = project("types");
-        Tofu.Result plan = run("types", "plan", """
+        WorkingDirectory.Result plan = run("types", "plan", """
                 resource "atrest_project_encryption" "p" {
                   project_id              = "%s"
                   cmk_rotation_alert_days = "many"
@@ -89,7 +88,7 @@ class BadInputAcceptanceIT {
 
     @Test
     void malformedNames_plan_failsOnEachAttribute() throws Exception {
-        Tofu.Result plan = run("names", "plan", """
+        WorkingDirectory.Result plan = run("names", "plan", """
                 resource "atrest_project_encryption" "p" {
                   project_id = "has space"
                   local_key_config {
@@ -120,7 +119,7 @@ class BadInputAcceptanceIT {
     @Test
     void invalidArnsAndRegion_apply_failsOnTheAttributesAndStoresNothing() throws Exception {
         String project = project("arns");
-        Tofu.Result apply = run("arns", "apply", """
+        WorkingDirectory.Result apply = run("arns", "apply", """
                 resource "atrest_project_encryption" "p" {
                   project_id = "%s"
                   aws_kms_config {
@@ -143,7 +142,7 @@ class BadInputAcceptanceIT {
     /** A name known only at apply (from a resource not created yet) is checked when it becomes known. */
     @Test
     void unknownAtPlanThenInvalid_apply_failsBeforeReachingTheService() throws Exception {
-        Tofu.Result apply = run("unknown-name", "apply", """
+        WorkingDirectory.Result apply = run("unknown-name", "apply", """
                 resource "terraform_data" "name" {
                   input = "not valid!"
                 }
@@ -161,7 +160,7 @@ class BadInputAcceptanceIT {
     @Test
     void unknownEndpoint_plan_saysItMustBeKnown() throws Exception {
         String project = project("unknown-endpoint");
-        Tofu.Result plan = run("unknown-endpoint", "plan", """
+        WorkingDirectory.Result plan = run("unknown-endpoint", "plan", """
                 resource "terraform_data" "endpoint" {
                   input = "127.0.0.1:1"
                 }
@@ -185,7 +184,7 @@ class BadInputAcceptanceIT {
     void megabyteStrings_plan_failWithShortDiagnostics() throws Exception {
         Path dir = Files.createDirectories(workRoot.resolve("huge"));
         Files.writeString(dir.resolve("huge.txt"), "x".repeat(MEGABYTE));
-        Tofu.Result plan = runIn(dir, "plan", """
+        WorkingDirectory.Result plan = runIn(dir, "plan", """
                 locals {
                   huge = file("${path.module}/huge.txt")
                 }
@@ -215,7 +214,7 @@ class BadInputAcceptanceIT {
         String project = project("huge-aws");
         Path dir = Files.createDirectories(workRoot.resolve("huge-aws"));
         Files.writeString(dir.resolve("huge.txt"), "k".repeat(MEGABYTE));
-        Tofu.Result apply = runIn(dir, "apply", """
+        WorkingDirectory.Result apply = runIn(dir, "apply", """
                 locals {
                   huge = file("${path.module}/huge.txt")
                 }
@@ -245,7 +244,7 @@ class BadInputAcceptanceIT {
         return "bad-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private Tofu.Result run(String name, String command, String resources, int faults) throws Exception {
+    private WorkingDirectory.Result run(String name, String command, String resources, int faults) throws Exception {
         return runIn(Files.createDirectories(workRoot.resolve(name)), command, resources, faults);
     }
 
@@ -253,12 +252,12 @@ class BadInputAcceptanceIT {
      * Writes the configuration, runs {@code command} (plan or apply), and checks what every bad input must
      * give: exit 1 and no sign of a crash. {@code faults} is how many bad values the configuration holds.
      */
-    private Tofu.Result runIn(Path dir, String command, String resources, int faults) throws Exception {
+    private WorkingDirectory.Result runIn(Path dir, String command, String resources, int faults) throws Exception {
         Files.writeString(dir.resolve("main.tf"), HEADER + resources);
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, dir, MIRROR, keyService, true);
         tally.trial();
         tally.faults(faults);
-        Tofu.Result[] result = new Tofu.Result[1];
+        WorkingDirectory.Result[] result = new WorkingDirectory.Result[1];
         tally.verify(dir.getFileName().toString(), () -> {
             expectExit(tofu.run("init", "-input=false"), 0);
             result[0] = command.equals("apply") ? tofu.run("apply", "-auto-approve", "-input=false")

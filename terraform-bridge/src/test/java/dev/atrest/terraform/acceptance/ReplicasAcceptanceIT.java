@@ -2,7 +2,6 @@ package dev.atrest.terraform.acceptance;
 
 import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
-import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -135,8 +134,8 @@ class ReplicasAcceptanceIT {
     private final class ProjectRun {
         final String project;
         final ReplicaClients clients;
-        final Tofu viaA;
-        final Tofu viaB;
+        final WorkingDirectory viaA;
+        final WorkingDirectory viaB;
         final AtomicBoolean terraformDone = new AtomicBoolean();
         final AtomicLong alertDayIncrements = new AtomicLong();
         final AtomicLong ledgerIncrements = new AtomicLong();
@@ -151,7 +150,7 @@ class ReplicasAcceptanceIT {
             this.viaB = workingDirectory("b", serviceB);
         }
 
-        private Tofu workingDirectory(String name, KeyServiceProcess replica) throws Exception {
+        private WorkingDirectory workingDirectory(String name, KeyServiceProcess replica) throws Exception {
             Path dir = Files.createDirectories(workRoot.resolve(project + "-" + name));
             Files.writeString(dir.resolve("main.tf"), """
                     terraform {
@@ -184,7 +183,7 @@ class ReplicasAcceptanceIT {
                       encryption_at_rest_provider = "LOCAL"
                     }
                     """);
-            Tofu tofu = new Tofu(TOFU, dir, MIRROR, replica, false);
+            WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, dir, MIRROR, replica, false);
             expectExit(tofu.run("init", "-input=false"), 0);
             return tofu;
         }
@@ -205,7 +204,7 @@ class ReplicasAcceptanceIT {
         }
 
         /** Every round, both working directories apply the same new orders period at the same time. */
-        private Object applyRounds(Tofu tofu, CyclicBarrier roundStart) throws Exception {
+        private Object applyRounds(WorkingDirectory tofu, CyclicBarrier roundStart) throws Exception {
             try {
                 for (int round = 0; round < ROUNDS; round++) {
                     roundStart.await();
@@ -248,8 +247,8 @@ class ReplicasAcceptanceIT {
             long ledgerPeriod = clients.cluster(b, "ledger").getRotationPeriodDays();
             tally.writesLost(Math.abs(DEFAULT_ALERT_DAYS + alertDayIncrements.get() - alertDays)
                     + Math.abs(DEFAULT_ROTATION_PERIOD + ledgerIncrements.get() - ledgerPeriod));
-            for (Tofu tofu : List.of(viaA, viaB)) {
-                Tofu.Result plan = tofu.run(variables(ROUNDS - 1, "plan", "-detailed-exitcode"));
+            for (WorkingDirectory tofu : List.of(viaA, viaB)) {
+                WorkingDirectory.Result plan = tofu.run(variables(ROUNDS - 1, "plan", "-detailed-exitcode"));
                 if (plan.exitCode() != 0) {
                     tally.writesLost(1); // the last acknowledged apply is not what the service holds
                 }

@@ -2,7 +2,6 @@ package dev.atrest.terraform.acceptance;
 
 import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
-import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,7 +71,7 @@ class RotationAndAlertsIT {
         String project = "rot-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = Acceptance.copyExample("local", workRoot, project);
         Files.writeString(dir.resolve("ledger.tf"), LEDGER);
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, dir, MIRROR, keyService, true);
         String[] created = {"-input=false", "-var=project_id=" + project, "-var=cmk_rotation_alert_days=200",
                 "-var=rotation_period_days=30"};
         String[] changed = {"-input=false", "-var=project_id=" + project, "-var=cmk_rotation_alert_days=100",
@@ -85,7 +84,7 @@ class RotationAndAlertsIT {
         assertThat(cluster(project, "ledger").getRotationPeriodDays()).isEqualTo(90);
         expectExit(tofu.run(command(created, "plan", "-detailed-exitcode")), 0);
 
-        Tofu.Result change = tofu.run(command(changed, "plan", "-detailed-exitcode"));
+        WorkingDirectory.Result change = tofu.run(command(changed, "plan", "-detailed-exitcode"));
         expectExit(change, 2);
         assertThat(change.output()).contains("0 to add, 2 to change, 0 to destroy")
                 .containsPattern("rotation_period_days += 30 -> 7")
@@ -107,7 +106,7 @@ class RotationAndAlertsIT {
         clusters.rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project).setClusterName("orders").build());
         awaitRotationDone(project, "orders");
         // The example's outputs show the new version and time, which is a change to outputs only.
-        Tofu.Result afterRotation = tofu.run(command(changed, "plan", "-detailed-exitcode"));
+        WorkingDirectory.Result afterRotation = tofu.run(command(changed, "plan", "-detailed-exitcode"));
         expectExit(afterRotation, 2);
         assertThat(afterRotation.output()).contains("without changing any real infrastructure")
                 .doesNotContain("Plan:", "will be updated in-place");
@@ -121,8 +120,8 @@ class RotationAndAlertsIT {
         expectExit(tofu.run(command(changed, "plan", "-detailed-exitcode")), 0);
 
         // An out-of-rule change stops at plan: the service keeps what it had.
-        Tofu.Result invalid = tofu.run("apply", "-auto-approve", "-input=false", "-var=project_id=" + project,
-                "-var=cmk_rotation_alert_days=100", "-var=rotation_period_days=0");
+        WorkingDirectory.Result invalid = tofu.run("apply", "-auto-approve", "-input=false",
+                "-var=project_id=" + project, "-var=cmk_rotation_alert_days=100", "-var=rotation_period_days=0");
         expectExit(invalid, 1);
         assertThat(invalid.output()).contains("Error: invalid rotation_period_days",
                 "rotation_period_days must be at least 1 day; got 0", "rotation_period_days = var.rotation_period_days");
@@ -134,14 +133,15 @@ class RotationAndAlertsIT {
     @Test
     void outOfRuleDays_onCreate_diagnosticsOnBothAttributesAndNothingStored() throws Exception {
         String project = "rot-bad-" + UUID.randomUUID().toString().substring(0, 8);
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService, true);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, Acceptance.copyExample("local", workRoot, project),
+                MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         // The cluster refers to the project, so OpenTofu plans it only once the project plans: one error per run.
-        Tofu.Result badProject = tofu.run("apply", "-auto-approve", "-input=false", "-var=project_id=" + project,
-                "-var=cmk_rotation_alert_days=0", "-var=rotation_period_days=-3");
-        Tofu.Result badCluster = tofu.run("apply", "-auto-approve", "-input=false", "-var=project_id=" + project,
-                "-var=cmk_rotation_alert_days=10", "-var=rotation_period_days=-3");
+        WorkingDirectory.Result badProject = tofu.run("apply", "-auto-approve", "-input=false",
+                "-var=project_id=" + project, "-var=cmk_rotation_alert_days=0", "-var=rotation_period_days=-3");
+        WorkingDirectory.Result badCluster = tofu.run("apply", "-auto-approve", "-input=false",
+                "-var=project_id=" + project, "-var=cmk_rotation_alert_days=10", "-var=rotation_period_days=-3");
 
         expectExit(badProject, 1);
         assertThat(badProject.output()).contains("Error: invalid cmk_rotation_alert_days",
@@ -177,7 +177,7 @@ class RotationAndAlertsIT {
                 output "alert_count" { value = length(data.atrest_alerts.all.alerts) }
                 output "open_alert_count" { value = length(data.atrest_alerts.open.alerts) }
                 """.formatted(project));
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, true);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, dir, MIRROR, keyService, true);
         expectExit(tofu.run("init", "-input=false"), 0);
 
         expectExit(tofu.run("apply", "-auto-approve", "-input=false"), 0);

@@ -2,7 +2,6 @@ package dev.atrest.terraform.acceptance;
 
 import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
-import static dev.atrest.terraform.acceptance.Acceptance.TOFU;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,7 +54,8 @@ class TofuAcceptanceIT {
     @ValueSource(booleans = {true, false})
     void localExample_fullLifecycle_convergesAndCleansUp(boolean pluginTls) throws Exception {
         String project = "acc-" + (pluginTls ? "mtls" : "plain") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService, pluginTls);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, Acceptance.copyExample("local", workRoot, project),
+                MIRROR, keyService, pluginTls);
         String projectVar = "-var=project_id=" + project;
 
         expectExit(tofu.run("init", "-input=false"), 0);
@@ -63,7 +63,8 @@ class TofuAcceptanceIT {
         expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar), 0);
 
         // In-place root-key change: another LOCAL key, no replacement.
-        Tofu.Result rotate = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated");
+        WorkingDirectory.Result rotate = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar,
+                "-var=local_key_id=rotated");
         expectExit(rotate, 2);
         assertThat(rotate.output()).contains("1 to change, 0 to destroy");
         expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
@@ -81,7 +82,8 @@ class TofuAcceptanceIT {
         ClusterEncryptionServiceGrpc.newBlockingStub(channel).setClusterEncryption(SetClusterEncryptionRequest
                 .newBuilder().setProjectId(project).setClusterName("orders")
                 .setEncryptionAtRestProvider(EncryptionAtRestProvider.NONE).build());
-        Tofu.Result drift = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated");
+        WorkingDirectory.Result drift = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar,
+                "-var=local_key_id=rotated");
         expectExit(drift, 2);
         assertThat(drift.output()).contains("encryption_at_rest_provider = \"NONE\" -> \"LOCAL\"");
         expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
@@ -125,10 +127,10 @@ class TofuAcceptanceIT {
                   encryption_at_rest_provider = "GCP"
                 }
                 """);
-        Tofu tofu = new Tofu(TOFU, dir, MIRROR, keyService, pluginTls);
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, dir, MIRROR, keyService, pluginTls);
         expectExit(tofu.run("init", "-input=false"), 0);
 
-        Tofu.Result plan = tofu.run("plan", "-input=false");
+        WorkingDirectory.Result plan = tofu.run("plan", "-input=false");
 
         expectExit(plan, 1);
         assertThat(plan.output())
@@ -142,11 +144,13 @@ class TofuAcceptanceIT {
     void localExample_withoutValidToken_failsWithCredentialsDiagnosticAndStoresNothing(String token)
             throws Exception {
         String project = "acc-token-" + token + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Tofu tofu = new Tofu(TOFU, Acceptance.copyExample("local", workRoot, project), MIRROR, keyService, true)
+        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, Acceptance.copyExample("local", workRoot, project),
+                MIRROR, keyService, true)
                 .withToken(token.equals("missing") ? null : "atrest_" + "x".repeat(43));
         expectExit(tofu.run("init", "-input=false"), 0);
 
-        Tofu.Result apply = tofu.run("apply", "-auto-approve", "-input=false", "-var=project_id=" + project);
+        WorkingDirectory.Result apply = tofu.run("apply", "-auto-approve", "-input=false",
+                "-var=project_id=" + project);
 
         expectExit(apply, 1);
         assertThat(apply.output())

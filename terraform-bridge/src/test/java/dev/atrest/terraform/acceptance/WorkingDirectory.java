@@ -10,20 +10,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the OpenTofu CLI in one working directory, installing this build's provider from its mirror. */
-final class Tofu {
+/**
+ * Runs a Terraform-compatible CLI (OpenTofu or HashiCorp Terraform) in one working directory, installing
+ * this build's provider from its mirror. Both read the same CLI configuration and environment.
+ */
+final class WorkingDirectory {
 
     /** What one command did: its exit code and everything it printed. */
     record Result(int exitCode, String output) {
     }
 
+    private final Cli cli;
     private final Path binary;
     private final Path workDir;
     private final Map<String, String> environment = new HashMap<>();
 
     /** Configures the provider for {@code keyService} through the environment, as its ADMIN. */
-    Tofu(Path binary, Path workDir, Path mirror, KeyServiceProcess keyService, boolean pluginTls) throws IOException {
-        this.binary = binary;
+    WorkingDirectory(Cli cli, Path workDir, Path mirror, KeyServiceProcess keyService, boolean pluginTls)
+            throws IOException {
+        this.cli = cli;
+        this.binary = cli.requiredBinary();
         this.workDir = workDir;
         Path cliConfig = workDir.resolve("mirror.tfrc");
         Files.writeString(cliConfig, """
@@ -42,7 +48,7 @@ final class Tofu {
         environment.put("CHECKPOINT_DISABLE", "1");
         environment.put("ATREST_ENDPOINT", keyService.endpoint());
         environment.put("ATREST_TOKEN", keyService.adminToken());
-        environment.put("TF_LOG_PATH", workDir.resolve("tofu.log").toString());
+        environment.put("TF_LOG_PATH", workDir.resolve(cli.command + ".log").toString());
         environment.put("TF_LOG", "DEBUG");
         if (!pluginTls) {
             environment.put("TF_DISABLE_PLUGIN_TLS", "1");
@@ -50,13 +56,21 @@ final class Tofu {
     }
 
     /** Another token for the provider, or none when {@code token} is null. */
-    Tofu withToken(String token) {
+    WorkingDirectory withToken(String token) {
         if (token == null) {
             environment.remove("ATREST_TOKEN");
         } else {
             environment.put("ATREST_TOKEN", token);
         }
         return this;
+    }
+
+    Cli cli() {
+        return cli;
+    }
+
+    Path path() {
+        return workDir;
     }
 
     Result run(String... arguments) throws IOException, InterruptedException {
@@ -70,7 +84,8 @@ final class Tofu {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new IllegalStateException("tofu " + String.join(" ", arguments) + " did not finish in 5 minutes");
+            throw new IllegalStateException(cli.command + " " + String.join(" ", arguments)
+                    + " did not finish in 5 minutes");
         }
         return new Result(process.exitValue(), output);
     }
