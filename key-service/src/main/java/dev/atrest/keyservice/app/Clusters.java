@@ -155,6 +155,8 @@ public class Clusters {
             }
         }
         row.provider = provider;
+        row.encryptionGeneration = EncryptionRules.generationAfterEnable(row.state == ClusterState.ENABLED,
+                row.encryptionGeneration);
         row.state = ClusterState.ENABLED;
         row.updateTime = now;
         clusters.flush();

@@ -44,7 +44,8 @@ class ProjectRows {
     static ProjectEncryption toDomain(ProjectEncryptionEntity row, Optional<CmkChangeProgress> cmkChange) {
         return new ProjectEncryption(row.projectId, rootKeyWithoutSecret(row), row.enabled, row.valid,
                 row.validationError, row.cmkLastChangedTime, row.lastValidatedTime, row.rowVersion,
-                row.createTime, row.updateTime, new CmkAgePolicy(row.cmkRotationAlertDays), cmkChange);
+                row.createTime, row.updateTime, new CmkAgePolicy(row.cmkRotationAlertDays), cmkChange,
+                row.encryptionGeneration);
     }
 
     /** The stored root key, with its secret unsealed so that KMS can be called; clear it after use. */

@@ -176,6 +176,7 @@ public class Projects {
         }
         rows.store(row, root);
         row.rootKeyArn = resolved;
+        row.encryptionGeneration = EncryptionRules.generationAfterEnable(row.enabled, row.encryptionGeneration);
         row.enabled = true;
         recordVerdict(row, null);
         if (!keysToMove && (replacesRootKey || row.cmkLastChangedTime == null)) {

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param masterKeyActivatedTime when that version became the current one; null before the first
  * @param lastRotationTime       when the last rotation finished re-wrapping; null if the key never rotated
  * @param rotationInProgress     whether database keys are still being re-wrapped under the current version
+ * @param generation             the incarnation of the cluster's encryption: 0 while never encrypted, +1 at
+ *                               each enable from DISABLED (see {@link EncryptionRules#generationAfterEnable})
  */
 public record ClusterEncryption(
         String projectId,
@@ -22,12 +24,13 @@ public record ClusterEncryption(
         RotationPolicy rotationPolicy,
         Instant masterKeyActivatedTime,
         Instant lastRotationTime,
-        boolean rotationInProgress) {
+        boolean rotationInProgress,
+        long generation) {
 
     /** How a cluster that has never been configured reads. */
     public static ClusterEncryption neverConfigured(String projectId, String clusterName) {
         return new ClusterEncryption(projectId, clusterName, Provider.NONE, ClusterState.DISABLED, 0, 0, null, null,
-                RotationPolicy.DEFAULT, null, null, false);
+                RotationPolicy.DEFAULT, null, null, false, 0);
     }
 
     public boolean encrypted() {

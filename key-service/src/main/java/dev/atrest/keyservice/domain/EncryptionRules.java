@@ -8,6 +8,15 @@ import java.util.Map;
 public final class EncryptionRules {
     private EncryptionRules() {}
 
+    /**
+     * The generation after an enable: switching encryption on from off starts a new incarnation, so a
+     * client holding the old generation (a deposed Terraform object) can tell that what it would turn off
+     * is no longer what it turned on. A change in place (rotation, another CMK, another period) keeps it.
+     */
+    public static long generationAfterEnable(boolean wasEnabled, long generation) {
+        return wasEnabled ? generation : generation + 1;
+    }
+
     /** A cluster may use {@code requested} only if its project has that provider enabled. */
     public static void checkClusterMayEnable(ProjectEncryption project, Provider requested) {
         if (project == null || !project.enabled()) {

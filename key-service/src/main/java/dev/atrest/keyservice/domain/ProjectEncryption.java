@@ -11,6 +11,8 @@ import java.util.Optional;
  *                how to reach it would lose them.
  * @param version   increases with every change; the etag is derived from it
  * @param cmkChange present while the project's master keys are moving to a new root key
+ * @param generation the incarnation of the project's encryption: 0 while never enabled, +1 at each enable
+ *                   from NONE (see {@link EncryptionRules#generationAfterEnable})
  */
 public record ProjectEncryption(
         String projectId,
@@ -24,7 +26,8 @@ public record ProjectEncryption(
         Instant createTime,
         Instant updateTime,
         CmkAgePolicy cmkAgePolicy,
-        Optional<CmkChangeProgress> cmkChange) {
+        Optional<CmkChangeProgress> cmkChange,
+        long generation) {
 
     /** The provider in force: the root key's while enabled, NONE otherwise. */
     public Provider provider() {

@@ -23,6 +23,7 @@ final class ClusterMessages {
                         : ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_DISABLED)
                 .setMasterKeyVersion(cluster.masterKeyVersion())
                 .setEtag(cluster.etag())
+                .setGeneration(cluster.generation())
                 .setRotationPeriodDays(cluster.rotationPolicy().periodDays())
                 .setRotationInProgress(cluster.rotationInProgress());
         Timestamps.set(cluster.createTime(), message::setCreateTime);

@@ -36,6 +36,7 @@ final class ProjectMessages {
                 .setValid(project.valid())
                 .setValidationError(project.validationError() == null ? "" : project.validationError())
                 .setEtag(project.etag())
+                .setGeneration(project.generation())
                 .setCmkRotationAlertDays(project.cmkAgePolicy().alertDays());
         project.rootKey().ifPresent(root -> {
             boolean inForce = project.provider() == root.provider();

@@ -66,6 +66,10 @@ public class ClusterEncryptionEntity extends PanacheEntityBase {
     @Column(name = "rotation_error")
     public String rotationError;
 
+    /** The incarnation of the cluster's encryption; see ClusterEncryption#generation. */
+    @Column(name = "encryption_generation", nullable = false)
+    public long encryptionGeneration;
+
     @Version
     @Column(name = "row_version", nullable = false)
     public long rowVersion;
@@ -79,6 +83,6 @@ public class ClusterEncryptionEntity extends PanacheEntityBase {
     public ClusterEncryption toDomain() {
         return new ClusterEncryption(projectId, clusterName, provider, state, masterKeyVersion, rowVersion,
                 createTime, updateTime, new RotationPolicy(rotationPeriodDays), masterKeyActivatedTime,
-                lastRotationTime, rotationStartedTime != null);
+                lastRotationTime, rotationStartedTime != null, encryptionGeneration);
     }
 }

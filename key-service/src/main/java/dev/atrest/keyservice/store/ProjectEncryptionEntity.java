@@ -87,6 +87,10 @@ public class ProjectEncryptionEntity extends PanacheEntityBase {
     @Column(name = "root_key_generation", nullable = false)
     public int rootKeyGeneration = 1;
 
+    /** The incarnation of the project's encryption; see ProjectEncryption#generation. */
+    @Column(name = "encryption_generation", nullable = false)
+    public long encryptionGeneration;
+
     @Version
     @Column(name = "row_version", nullable = false)
     public long rowVersion;

@@ -13,6 +13,17 @@ class EncryptionRulesTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
+    void generationAfterEnable_fromOff_nextIncarnation() {
+        org.assertj.core.api.Assertions.assertThat(EncryptionRules.generationAfterEnable(false, 0)).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThat(EncryptionRules.generationAfterEnable(false, 4)).isEqualTo(5);
+    }
+
+    @Test
+    void generationAfterEnable_alreadyOn_keepsIt() {
+        org.assertj.core.api.Assertions.assertThat(EncryptionRules.generationAfterEnable(true, 3)).isEqualTo(3);
+    }
+
+    @Test
     void checkClusterMayEnable_projectNeverConfigured_notEnabled() {
         assertThatThrownBy(() -> EncryptionRules.checkClusterMayEnable(null, Provider.AWS))
                 .isInstanceOfSatisfying(PreconditionFailedException.class,
@@ -42,7 +53,7 @@ class EncryptionRulesTest {
     @Test
     void checkClusterProviderChange_encryptedToOther_refused() {
         ClusterEncryption encrypted = new ClusterEncryption("p", "c", Provider.AWS, ClusterState.ENABLED, 1, 1, NOW, NOW,
-                RotationPolicy.DEFAULT, NOW, null, false);
+                RotationPolicy.DEFAULT, NOW, null, false, 1);
 
         assertThatThrownBy(() -> EncryptionRules.checkClusterProviderChange(encrypted, Provider.LOCAL))
                 .isInstanceOfSatisfying(PreconditionFailedException.class, e -> org.assertj.core.api.Assertions
@@ -54,7 +65,7 @@ class EncryptionRulesTest {
     @Test
     void checkClusterProviderChange_disabledToAny_allowed() {
         ClusterEncryption disabled = new ClusterEncryption("p", "c", Provider.NONE, ClusterState.DISABLED, 1, 1, NOW, NOW,
-                RotationPolicy.DEFAULT, NOW, null, false);
+                RotationPolicy.DEFAULT, NOW, null, false, 1);
 
         assertThatCode(() -> EncryptionRules.checkClusterProviderChange(disabled, Provider.LOCAL)).doesNotThrowAnyException();
     }
@@ -84,6 +95,6 @@ class EncryptionRulesTest {
     }
 
     private static ProjectEncryption project(boolean enabled, RootKeyConfig root) {
-        return new ProjectEncryption("p", Optional.of(root), enabled, enabled, null, NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty());
+        return new ProjectEncryption("p", Optional.of(root), enabled, enabled, null, NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty(), 1);
     }
 }

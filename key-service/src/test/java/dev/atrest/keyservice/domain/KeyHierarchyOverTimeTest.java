@@ -127,7 +127,7 @@ class KeyHierarchyOverTimeTest {
     private ProjectEncryption project() {
         return new ProjectEncryption(PROJECT, Optional.of(new LocalKeySettings("default")), true, projectValid,
                 projectValid ? null : "DisabledException", cmkLastChanged, null, 1, Instant.now(START), cmkLastChanged,
-                CmkAgePolicy.DEFAULT, Optional.empty());
+                CmkAgePolicy.DEFAULT, Optional.empty(), 1);
     }
 
     private ClusterKeys clusterKeys() {

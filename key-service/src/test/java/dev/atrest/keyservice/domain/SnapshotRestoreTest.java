@@ -17,7 +17,7 @@ class SnapshotRestoreTest {
 
     private static ProjectEncryption project(boolean valid, String error) {
         return new ProjectEncryption("p1", Optional.of(new LocalKeySettings("default")), true, valid, error,
-                NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty());
+                NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty(), 1);
     }
 
     private static MasterKeyVersion master(int version, KeyState state) {
@@ -94,7 +94,7 @@ class SnapshotRestoreTest {
     @Test
     void check_projectOfAnotherSnapshot_programmingError() {
         ProjectEncryption other = new ProjectEncryption("p2", Optional.of(new LocalKeySettings("default")), true,
-                true, null, NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty());
+                true, null, NOW, NOW, 1, NOW, NOW, CmkAgePolicy.DEFAULT, Optional.empty(), 1);
 
         assertThatThrownBy(() -> SnapshotRestore.check(SNAPSHOT, other, rotated(KeyState.RETIRED)))
                 .isInstanceOf(IllegalArgumentException.class);

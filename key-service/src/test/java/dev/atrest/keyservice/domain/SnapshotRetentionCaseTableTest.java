@@ -24,7 +24,7 @@ class SnapshotRetentionCaseTableTest {
     private static final Snapshot SNAPSHOT = new Snapshot("snap-1", "p1", "c1", 1, Map.of("orders", 1), NOW);
     private static final ProjectEncryption PROJECT = new ProjectEncryption("p1",
             Optional.of(new LocalKeySettings("default")), true, true, null, NOW, NOW, 1, NOW, NOW,
-            CmkAgePolicy.DEFAULT, Optional.empty());
+            CmkAgePolicy.DEFAULT, Optional.empty(), 1);
 
     @ParameterizedTest(name = "{0}, live snapshot={1}: destroy {2}, restore allowed {3}")
     @CsvSource({
