@@ -7,9 +7,10 @@ import java.util.logging.Logger;
 
 /**
  * Retries a write the key service aborted because a concurrent request changed the same row. Terraform
- * applies up to ten resources at once, so clusters of one project regularly collide. Safe because every
- * write this provider sends is a full, idempotent upsert without an etag: ABORTED can only mean "someone
- * else wrote first", never "your view is stale".
+ * applies up to ten resources at once, so clusters of one project regularly collide. Safe for the two kinds of
+ * write this provider sends: a full, idempotent upsert without an etag (ABORTED can only mean "someone else
+ * wrote first"), and a read, a check, then a write conditional on the etag just read (create and delete): each
+ * attempt reads again and checks again, so a retry never acts on a stale view.
  */
 public final class ConflictRetry {
 

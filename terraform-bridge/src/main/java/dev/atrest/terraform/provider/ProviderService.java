@@ -128,6 +128,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     /**
      * Terraform always calls this first with the stored JSON. Schema version 0 is the only one so far,
      * so upgrading means re-reading the JSON in the current shape (dropping attributes that went away).
+     * Attributes added since read as null: {@code generation} (filled by the next refresh; a destroy without
+     * it acts as before it existed) and the {@code timeouts} block (defaults apply). Additive changes like
+     * these keep the version, so a state written by this provider still reads in an older one.
      */
     @Override
     public void upgradeResourceState(UpgradeResourceState.Request request,

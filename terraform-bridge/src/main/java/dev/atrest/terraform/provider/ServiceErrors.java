@@ -31,6 +31,33 @@ public final class ServiceErrors {
         return error.getStatus().getCode() == Status.Code.NOT_FOUND;
     }
 
+    /** The google.rpc.ErrorInfo the service attached (its reason and metadata), if any. */
+    public static java.util.Optional<ErrorInfo> errorInfo(StatusRuntimeException error) {
+        com.google.rpc.Status details = StatusProto.fromThrowable(error);
+        if (details == null) {
+            return java.util.Optional.empty();
+        }
+        for (Any detail : details.getDetailsList()) {
+            if (detail.is(ErrorInfo.class)) {
+                try {
+                    return java.util.Optional.of(detail.unpack(ErrorInfo.class));
+                } catch (InvalidProtocolBufferException malformed) {
+                    return java.util.Optional.empty();
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether the service refused with this ErrorInfo reason (e.g. CANNOT_DISABLE_ENCRYPTION_AT_REST). */
+    public static boolean hasReason(StatusRuntimeException error, String reason) {
+        return errorInfo(error).map(info -> info.getReason().equals(reason)).orElse(false);
+    }
+
+    public static boolean isAborted(StatusRuntimeException error) {
+        return error.getStatus().getCode() == Status.Code.ABORTED;
+    }
+
     public static void report(String failedAction, StatusRuntimeException error, AttributeMapping mapping,
             String endpoint, Diagnostics diagnostics) {
         String summary = "cannot " + failedAction;

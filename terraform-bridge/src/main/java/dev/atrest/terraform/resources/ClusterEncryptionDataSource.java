@@ -19,8 +19,10 @@ import java.util.Map;
 /** {@code data.atrest_cluster_encryption}: a cluster's provider, state, master-key version and rotation. */
 public final class ClusterEncryptionDataSource implements DataSource {
 
-    static final Block SCHEMA = Block.of("Reads a cluster's encryption at rest. A cluster never configured reads "
-            + "as provider `NONE`, state `DISABLED`.", List.of(
+    static final Block SCHEMA = Block.of("Reads a cluster's encryption at rest. A cluster never configured (or "
+            + "in a project never configured) reads as provider `NONE`, state `DISABLED`, `generation = 0`, like a "
+            + "project never configured in `atrest_project_encryption`; an invalid `project_id` or `cluster_name` is "
+            + "an error.", List.of(
             required("project_id", CtyType.STRING, "The project."),
             required("cluster_name", CtyType.STRING, "The cluster."),
             computed("id", CtyType.STRING, "`PROJECT/CLUSTER`."),
@@ -32,7 +34,9 @@ public final class ClusterEncryptionDataSource implements DataSource {
             computed("next_rotation_time", CtyType.STRING,
                     "When the current master key becomes due for rotation (RFC 3339); null while not encrypted."),
             computed("rotation_in_progress", CtyType.BOOL,
-                    "Whether database keys are being re-wrapped under a new master key right now.")));
+                    "Whether database keys are being re-wrapped under a new master key right now."),
+            computed(Incarnations.GENERATION, CtyType.NUMBER, "Which incarnation of the cluster's encryption this is: "
+                    + "the key service counts each switch from `NONE` to `AWS`/`LOCAL`; 0 before the first.")));
 
     @Override
     public String typeName() {

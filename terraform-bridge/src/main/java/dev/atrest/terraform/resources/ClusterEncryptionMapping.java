@@ -59,6 +59,7 @@ final class ClusterEncryptionMapping {
         state.put(ROTATION_PERIOD, period == 0 ? null : BigDecimal.valueOf(period));
         state.put("last_rotation_time", ServiceText.time(service.getLastRotationTime()));
         state.put("next_rotation_time", ServiceText.time(service.getNextRotationTime()));
+        state.put(Incarnations.GENERATION, Incarnations.toState(service.getGeneration()));
         return state;
     }
 
@@ -68,6 +69,11 @@ final class ClusterEncryptionMapping {
             case AWS, LOCAL, NONE -> provider.name();
             default -> "NONE";
         };
+    }
+
+    /** Whether the cluster carries encryption (a provider other than NONE), whatever its state says. */
+    static boolean encrypted(ClusterEncryption service) {
+        return !providerName(service.getEncryptionAtRestProvider()).equals("NONE");
     }
 
     static String stateName(ClusterEncryptionState state) {

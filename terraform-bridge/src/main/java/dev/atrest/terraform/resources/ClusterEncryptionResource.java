@@ -14,18 +14,27 @@ import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Unknown;
 import dev.atrest.terraform.wire.Values;
 import dev.atrest.v1.ClusterEncryption;
+import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetClusterEncryptionRequest;
 import dev.atrest.v1.SetClusterEncryptionRequest;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
-/** {@code atrest_cluster_encryption}: sets a cluster's provider; destroy sets it back to NONE. */
+/**
+ * {@code atrest_cluster_encryption}: sets a cluster's provider; destroy sets it back to NONE. Create and destroy are
+ * tied to the remote incarnation (see {@link Incarnations}); an update is the service's idempotent upsert.
+ */
 public final class ClusterEncryptionResource implements ManagedResource {
 
+    private static final Logger LOG = Logger.getLogger(ClusterEncryptionResource.class.getName());
+
     static final Block SCHEMA = Block.of("Encryption at rest for one cluster, with keys rooted in its project's "
-            + "root key. The project's encryption must be enabled first; destroying this resource disables it.", List.of(
+            + "root key. The project's encryption must be enabled first; destroying this resource disables it. "
+            + "Create refuses a cluster that is already encrypted (import it instead); destroy switches off only "
+            + "the encryption this resource switched on (see `generation`).", List.of(
             computed("id", CtyType.STRING, "`PROJECT/CLUSTER`, the form `import` takes."),
             required("project_id", CtyType.STRING, "The project. Changing it replaces the resource."),
             required("cluster_name", CtyType.STRING, "The cluster. Changing it replaces the resource."),
@@ -40,7 +49,11 @@ public final class ClusterEncryptionResource implements ManagedResource {
             computed("last_rotation_time", CtyType.STRING,
                     "When the last master-key rotation finished (RFC 3339); null if the key never rotated."),
             computed("next_rotation_time", CtyType.STRING,
-                    "When the current master key becomes due for rotation (RFC 3339); null while not encrypted.")));
+                    "When the current master key becomes due for rotation (RFC 3339); null while not encrypted."),
+            computed(Incarnations.GENERATION, CtyType.NUMBER, "Which incarnation of the cluster's encryption this "
+                    + "object manages: the key service counts each switch from `NONE` to `AWS`/`LOCAL` (0 before the "
+                    + "first). Destroy switches encryption off only while the service still holds this generation; a "
+                    + "refresh that finds another one treats the object as gone. Filled by apply, import and refresh.")));
 
     private static final List<String> IDENTITY = List.of("project_id", "cluster_name");
 
@@ -50,7 +63,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
      * value the plan guessed; a plan without changes keeps them as refreshed, so a rotation shows no diff.
      */
     static final List<String> SERVICE_OWNED = List.of("state", "master_key_version", "last_rotation_time",
-            "next_rotation_time");
+            "next_rotation_time", Incarnations.GENERATION);
 
     @Override
     public String typeName() {
@@ -100,31 +113,82 @@ public final class ClusterEncryptionResource implements ManagedResource {
     @Override
     public Map<String, Object> apply(Map<String, Object> prior, Map<String, Object> planned,
             Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
-        Map<String, Object> target = planned == null ? prior : planned;
-        String provider = planned == null ? "NONE" : Values.string(planned, "encryption_at_rest_provider");
-        if (planned != null) {
-            // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
-            validate(planned, diagnostics);
-            if (diagnostics.hasErrors()) {
-                return prior;
-            }
+        if (planned == null) {
+            return delete(prior, client, diagnostics);
         }
+        // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service.
+        validate(planned, diagnostics);
+        if (diagnostics.hasErrors()) {
+            return prior;
+        }
+        String provider = Values.string(planned, "encryption_at_rest_provider");
+        SetClusterEncryptionRequest request = SetClusterEncryptionRequest.newBuilder()
+                .setProjectId(Values.string(planned, "project_id"))
+                .setClusterName(Values.string(planned, "cluster_name"))
+                .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider))
+                .setRotationPeriodDays(DayCountRule.toService(planned, ClusterEncryptionMapping.ROTATION_PERIOD)).build();
         try {
-            SetClusterEncryptionRequest request = SetClusterEncryptionRequest.newBuilder()
-                    .setProjectId(Values.string(target, "project_id"))
-                    .setClusterName(Values.string(target, "cluster_name"))
-                    .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider))
-                    .setRotationPeriodDays(planned == null ? 0
-                            : DayCountRule.toService(planned, ClusterEncryptionMapping.ROTATION_PERIOD)).build();
-            ClusterEncryption stored = ConflictRetry.write(() -> client.clusters().setClusterEncryption(request));
-            return planned == null ? null
-                    : Values.copy(Values.resolveUnknowns(planned, ClusterEncryptionMapping.toState(stored)));
+            ClusterEncryption stored = ConflictRetry.write(prior == null
+                    ? () -> createOnce(request, client)
+                    : () -> client.clusters().setClusterEncryption(request));
+            return Values.copy(Values.resolveUnknowns(planned, ClusterEncryptionMapping.toState(stored)));
+        } catch (Incarnations.AlreadyEncrypted existing) {
+            Incarnations.reportExisting(diagnostics, typeName(), "cluster " + planned.get("id"),
+                    (String) planned.get("id"), existing);
+            return prior;
         } catch (StatusRuntimeException e) {
-            if (planned == null && ServiceErrors.isNotFound(e)) {
+            ServiceErrors.report("set encryption of cluster " + planned.get("id") + " to " + provider, e,
+                    ClusterEncryptionMapping.ERRORS, client.endpoint(), diagnostics);
+            return prior;
+        }
+    }
+
+    /**
+     * A create never takes over a cluster that is already encrypted: that may be another configuration's, or
+     * this configuration's own object still waiting for its destroy (create_before_destroy). Otherwise it
+     * writes on condition that nothing changed since the read; ABORTED makes ConflictRetry look again.
+     */
+    private static ClusterEncryption createOnce(SetClusterEncryptionRequest request, AtrestClient client) {
+        ClusterEncryption remote = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
+                .setProjectId(request.getProjectId()).setClusterName(request.getClusterName()).build());
+        if (ClusterEncryptionMapping.encrypted(remote)) {
+            throw new Incarnations.AlreadyEncrypted(ClusterEncryptionMapping.providerName(
+                    remote.getEncryptionAtRestProvider()), remote.getGeneration());
+        }
+        return client.clusters().setClusterEncryption(request.toBuilder().setEtag(remote.getEtag()).build());
+    }
+
+    /**
+     * Switches off only the encryption this object switched on: a cluster already NONE, gone, or encrypted
+     * again since (another generation) is left as it is. The disable is conditional on what was read.
+     */
+    private Map<String, Object> delete(Map<String, Object> prior, AtrestClient client, Diagnostics diagnostics) {
+        String what = "cluster " + prior.get("id");
+        try {
+            boolean disabled = ConflictRetry.write(() -> {
+                ClusterEncryption remote = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
+                        .setProjectId(Values.string(prior, "project_id"))
+                        .setClusterName(Values.string(prior, "cluster_name")).build());
+                if (!ClusterEncryptionMapping.encrypted(remote)) {
+                    return true;
+                }
+                if (Incarnations.isAnother(prior, remote.getGeneration())) {
+                    Incarnations.reportLeftAlone(diagnostics, what, prior, remote.getGeneration());
+                    return false;
+                }
+                client.clusters().setClusterEncryption(SetClusterEncryptionRequest.newBuilder()
+                        .setProjectId(remote.getProjectId()).setClusterName(remote.getClusterName())
+                        .setEncryptionAtRestProvider(EncryptionAtRestProvider.NONE).setEtag(remote.getEtag()).build());
+                return true;
+            });
+            LOG.fine(() -> what + (disabled ? ": encryption switched off" : ": left alone"));
+            return null;
+        } catch (StatusRuntimeException e) {
+            if (ServiceErrors.isNotFound(e)) {
                 return null; // the project or cluster is gone: nothing left to disable
             }
-            ServiceErrors.report("set encryption of cluster " + target.get("id") + " to " + provider, e,
-                    ClusterEncryptionMapping.ERRORS, client.endpoint(), diagnostics);
+            ServiceErrors.report("set encryption of " + what + " to NONE", e, ClusterEncryptionMapping.ERRORS,
+                    client.endpoint(), diagnostics);
             return prior;
         }
     }
@@ -135,7 +199,9 @@ public final class ClusterEncryptionResource implements ManagedResource {
             ClusterEncryption stored = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
                     .setProjectId(Values.string(state, "project_id"))
                     .setClusterName(Values.string(state, "cluster_name")).build());
-            return ClusterEncryptionMapping.toState(stored);
+            // Switched off and on again since this object recorded its generation: what it describes is gone
+            // (a deposed object then drops out of the state instead of switching its successor off).
+            return Incarnations.isAnother(state, stored.getGeneration()) ? null : ClusterEncryptionMapping.toState(stored);
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.isNotFound(e)) {
                 return null;

@@ -37,7 +37,10 @@ public final class ClusterKeysDataSource implements DataSource {
             required("cluster_name", CtyType.STRING, "The cluster."),
             computed("id", CtyType.STRING, "`PROJECT/CLUSTER`."),
             computed("master_key_versions", CtyType.listOf(MASTER_KEY),
-                    "`version`, `state` (ACTIVE, RETIRED, DESTROYED), `provider`, `wrapping_key_id`, `create_time`."),
+                    "`version`, `state` (ACTIVE, RETIRED, DESTROYED), `provider`, `wrapping_key_id` (the root key "
+                    + "that wraps the version, as the service recorded it: for AWS the CMK's key ARN as KMS resolved "
+                    + "it, even when the project names the CMK by alias or id; for LOCAL `local:` and the local key "
+                    + "id, e.g. `local:default`), `create_time`."),
             computed("database_keys", CtyType.listOf(DATABASE_KEY),
                     "`database_name`, `version`, `wrapped_by_master_key_version`, `state`, `create_time`.")));
 

@@ -11,6 +11,7 @@ import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
 import dev.atrest.v1.CmkChange;
+import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryption;
 import io.grpc.StatusRuntimeException;
@@ -30,7 +31,9 @@ public final class ProjectEncryptionDataSource implements DataSource {
             "master_keys_total", CtyType.NUMBER, "started_time", CtyType.STRING, "last_error", CtyType.STRING));
 
     static final Block SCHEMA = Block.of("Reads a project's encryption-at-rest configuration. The secret access "
-            + "key is never returned.", List.of(
+            + "key is never returned. A project the key service has never configured reads as `provider = \"NONE\"`, "
+            + "`generation = 0`, like a cluster never configured in `atrest_cluster_encryption`; an invalid "
+            + "`project_id` is an error.", List.of(
             required("project_id", CtyType.STRING, "The project."),
             computed("id", CtyType.STRING, "The project id."),
             computed("provider", CtyType.STRING, "`AWS`, `LOCAL`, or `NONE` when encryption is disabled."),
@@ -43,7 +46,9 @@ public final class ProjectEncryptionDataSource implements DataSource {
             computed(ProjectEncryptionSchema.ALERT_DAYS, CtyType.NUMBER,
                     "Days after the last root-key change at which CMK_ROTATION_OVERDUE opens."),
             computed("cmk_change", CMK_CHANGE, "A root-key change still re-wrapping master keys: "
-                    + "`master_keys_rewrapped`, `master_keys_total`, `started_time`, `last_error`; null when none is.")));
+                    + "`master_keys_rewrapped`, `master_keys_total`, `started_time`, `last_error`; null when none is."),
+            computed(Incarnations.GENERATION, CtyType.NUMBER, "Which incarnation of the project's encryption this is: "
+                    + "the key service counts each switch from `NONE` to `AWS`/`LOCAL`; 0 before the first.")));
 
     @Override
     public String typeName() {
@@ -63,27 +68,38 @@ public final class ProjectEncryptionDataSource implements DataSource {
     @Override
     public Map<String, Object> read(Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
         String projectId = Values.string(config, "project_id");
+        ProjectEncryption stored;
         try {
-            ProjectEncryption stored = client.projects().getProjectEncryption(
+            stored = client.projects().getProjectEncryption(
                     GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
-            Map<String, Object> state = new LinkedHashMap<>(config);
-            state.put("id", stored.getProjectId());
-            state.put("provider", ClusterEncryptionMapping.providerName(stored.getProvider()));
-            state.put("valid", stored.getValid());
-            state.put("validation_error", ServiceText.orNull(stored.getValidationError()));
-            state.put("cmk_last_changed_time", ServiceText.time(stored.getCmkLastChangedTime()));
-            state.put("last_validated_time", ServiceText.time(stored.getLastValidatedTime()));
-            Map<String, Object> resourceView = ProjectEncryptionMapping.toState(stored, Map.of());
-            state.put("aws_kms_config", withoutSecret(resourceView.get(ProjectEncryptionSchema.AWS)));
-            state.put("local_key_config", resourceView.get(ProjectEncryptionSchema.LOCAL));
-            state.put(ProjectEncryptionSchema.ALERT_DAYS, resourceView.get(ProjectEncryptionSchema.ALERT_DAYS));
-            state.put("cmk_change", stored.hasCmkChange() ? cmkChange(stored.getCmkChange()) : null);
-            return state;
         } catch (StatusRuntimeException e) {
-            ServiceErrors.report("read encryption of project " + projectId, e,
-                    ProjectEncryptionMapping.errorMapping(null), client.endpoint(), diagnostics);
-            return null;
+            if (!ServiceErrors.isNotFound(e)) {
+                ServiceErrors.report("read encryption of project " + projectId, e,
+                        ProjectEncryptionMapping.errorMapping(null), client.endpoint(), diagnostics);
+                return null;
+            }
+            // Never configured: as the service itself answers for a cluster never configured, encryption is off.
+            stored = ProjectEncryption.newBuilder().setProjectId(projectId)
+                    .setProvider(EncryptionAtRestProvider.NONE).build();
         }
+        return toState(config, stored);
+    }
+
+    private static Map<String, Object> toState(Map<String, Object> config, ProjectEncryption stored) {
+        Map<String, Object> state = new LinkedHashMap<>(config);
+        state.put("id", stored.getProjectId());
+        state.put("provider", ClusterEncryptionMapping.providerName(stored.getProvider()));
+        state.put("valid", stored.getValid());
+        state.put("validation_error", ServiceText.orNull(stored.getValidationError()));
+        state.put("cmk_last_changed_time", ServiceText.time(stored.getCmkLastChangedTime()));
+        state.put("last_validated_time", ServiceText.time(stored.getLastValidatedTime()));
+        Map<String, Object> resourceView = ProjectEncryptionMapping.toState(stored, Map.of());
+        state.put("aws_kms_config", withoutSecret(resourceView.get(ProjectEncryptionSchema.AWS)));
+        state.put("local_key_config", resourceView.get(ProjectEncryptionSchema.LOCAL));
+        state.put(ProjectEncryptionSchema.ALERT_DAYS, resourceView.get(ProjectEncryptionSchema.ALERT_DAYS));
+        state.put("cmk_change", stored.hasCmkChange() ? cmkChange(stored.getCmkChange()) : null);
+        state.put(Incarnations.GENERATION, resourceView.get(Incarnations.GENERATION));
+        return state;
     }
 
     private static Map<String, Object> cmkChange(CmkChange change) {

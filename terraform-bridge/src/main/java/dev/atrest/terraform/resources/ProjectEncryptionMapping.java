@@ -63,6 +63,8 @@ final class ProjectEncryptionMapping {
         state.put(AWS, service.getAwsKms().getEnabled() || !previousAws.isEmpty() ? aws(service.getAwsKms(), previousAws) : null);
         Map<String, Object> previousLocal = Values.object(previous.get(LOCAL));
         state.put(LOCAL, service.getLocalKey().getEnabled() || !previousLocal.isEmpty() ? local(service.getLocalKey()) : null);
+        state.put(Incarnations.GENERATION, Incarnations.toState(service.getGeneration()));
+        state.put(Timeouts.BLOCK, previous.get(Timeouts.BLOCK)); // configuration only: the service never sees it
         return state;
     }
 
@@ -83,6 +85,10 @@ final class ProjectEncryptionMapping {
         block.put("enabled", local.getEnabled());
         block.put("key_id", ServiceText.orNull(local.getKeyId()));
         return block;
+    }
+
+    static boolean encrypted(ProjectEncryption service) {
+        return !ClusterEncryptionMapping.providerName(service.getProvider()).equals("NONE");
     }
 
     /** BadRequest fields look like "project_encryption.aws_kms.region"; our blocks carry a "_config" suffix. */

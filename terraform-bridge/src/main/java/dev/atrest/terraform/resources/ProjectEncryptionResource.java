@@ -8,10 +8,10 @@ import dev.atrest.terraform.provider.ConflictRetry;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.Waiting;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.Unknown;
 import dev.atrest.terraform.wire.Values;
-import dev.atrest.v1.DisableProjectEncryptionRequest;
 import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.UpdateProjectEncryptionRequest;
@@ -20,10 +20,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code atrest_project_encryption}: create and update are the service's idempotent upsert; delete disables
- * encryption (refused by the service while clusters are encrypted, and then the state stays as it was).
+ * {@code atrest_project_encryption}: update is the service's idempotent upsert; create refuses a project whose
+ * encryption is already on; delete disables encryption, waiting within {@code timeouts.delete} while the
+ * service refuses because clusters are still encrypted (see {@link ProjectDisable}).
  */
 public final class ProjectEncryptionResource implements ManagedResource {
+
+    private final ProjectDisable disable;
+
+    public ProjectEncryptionResource() {
+        this(Waiting.SYSTEM);
+    }
+
+    /** With the clock and pause destroy waits with (a virtual one in tests). */
+    ProjectEncryptionResource(Waiting waiting) {
+        this.disable = new ProjectDisable(waiting);
+    }
 
     @Override
     public String typeName() {
@@ -38,12 +50,18 @@ public final class ProjectEncryptionResource implements ManagedResource {
     @Override
     public void validate(Map<String, Object> config, Diagnostics diagnostics) {
         ProjectEncryptionValidation.validate(config, diagnostics);
+        Timeouts.check(config, diagnostics);
     }
 
     @Override
     public Plan plan(Map<String, Object> prior, Map<String, Object> proposed, Map<String, Object> config) {
         if (prior != null && prior.equals(proposed)) {
             return new Plan(prior, List.of()); // nothing changes: the plan is exactly the prior state
+        }
+        if (prior != null && Timeouts.without(prior).equals(Timeouts.without(proposed))) {
+            Map<String, Object> planned = Values.copy(prior); // only a timeout changes: the service sees nothing
+            planned.put(Timeouts.BLOCK, proposed.get(Timeouts.BLOCK));
+            return new Plan(planned, List.of());
         }
         Map<String, Object> planned = Values.copy(proposed);
         Object projectId = planned.get("project_id");
@@ -68,7 +86,10 @@ public final class ProjectEncryptionResource implements ManagedResource {
     public Map<String, Object> apply(Map<String, Object> prior, Map<String, Object> planned,
             Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
         if (planned == null) {
-            return disable(prior, client, diagnostics);
+            return disable.delete(prior, client, diagnostics);
+        }
+        if (prior != null && Timeouts.without(prior).equals(Timeouts.without(planned))) {
+            return planned; // only a timeout changed: nothing to tell the service
         }
         // Validation saw unknowns as fine; by now every value is known, and a bad one must not reach the service
         // (nor a megabyte-long one end up in the summary of the service's refusal).
@@ -76,11 +97,17 @@ public final class ProjectEncryptionResource implements ManagedResource {
         if (diagnostics.hasErrors()) {
             return prior;
         }
+        UpdateProjectEncryptionRequest request = UpdateProjectEncryptionRequest.newBuilder()
+                .setProjectEncryption(ProjectEncryptionMapping.toService(planned)).build();
         try {
-            UpdateProjectEncryptionRequest request = UpdateProjectEncryptionRequest.newBuilder()
-                    .setProjectEncryption(ProjectEncryptionMapping.toService(planned)).build();
-            ProjectEncryption stored = ConflictRetry.write(() -> client.projects().updateProjectEncryption(request));
+            ProjectEncryption stored = ConflictRetry.write(prior == null
+                    ? () -> createOnce(request, client)
+                    : () -> client.projects().updateProjectEncryption(request));
             return Values.copy(Values.resolveUnknowns(planned, ProjectEncryptionMapping.toState(stored, planned)));
+        } catch (Incarnations.AlreadyEncrypted existing) {
+            Incarnations.reportExisting(diagnostics, typeName(), "project " + planned.get("project_id"),
+                    Values.string(planned, "project_id"), existing);
+            return prior;
         } catch (StatusRuntimeException e) {
             ServiceErrors.report((prior == null ? "enable" : "update") + " encryption of project "
                     + planned.get("project_id"), e, ProjectEncryptionMapping.errorMapping(planned), client.endpoint(),
@@ -89,21 +116,29 @@ public final class ProjectEncryptionResource implements ManagedResource {
         }
     }
 
-    private Map<String, Object> disable(Map<String, Object> prior, AtrestClient client, Diagnostics diagnostics) {
-        String projectId = Values.string(prior, "project_id");
+    /**
+     * A create never takes over a project whose encryption is on: it may be another configuration's, or this
+     * configuration's own object still waiting for its destroy (create_before_destroy). A project the service
+     * has never configured has no etag to write against; a configured one is written on condition that nothing
+     * changed since the read, and ABORTED makes ConflictRetry look again.
+     */
+    private static ProjectEncryption createOnce(UpdateProjectEncryptionRequest request, AtrestClient client) {
+        String projectId = request.getProjectEncryption().getProjectId();
+        ProjectEncryption remote;
         try {
-            DisableProjectEncryptionRequest request = DisableProjectEncryptionRequest.newBuilder()
-                    .setProjectId(projectId).build();
-            ConflictRetry.write(() -> client.projects().disableProjectEncryption(request));
-            return null;
+            remote = client.projects().getProjectEncryption(
+                    GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.isNotFound(e)) {
-                return null; // never configured, or already gone: the goal is reached
+                return client.projects().updateProjectEncryption(request);
             }
-            ServiceErrors.report("disable encryption of project " + projectId, e,
-                    ProjectEncryptionMapping.errorMapping(prior), client.endpoint(), diagnostics);
-            return prior;
+            throw e;
         }
+        if (ProjectEncryptionMapping.encrypted(remote)) {
+            throw new Incarnations.AlreadyEncrypted(ClusterEncryptionMapping.providerName(remote.getProvider()),
+                    remote.getGeneration());
+        }
+        return client.projects().updateProjectEncryption(request.toBuilder().setEtag(remote.getEtag()).build());
     }
 
     @Override
@@ -112,7 +147,9 @@ public final class ProjectEncryptionResource implements ManagedResource {
         try {
             ProjectEncryption stored = client.projects().getProjectEncryption(
                     GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
-            return ProjectEncryptionMapping.toState(stored, state);
+            // Switched off and on again since this object recorded its generation: what it describes is gone.
+            return Incarnations.isAnother(state, stored.getGeneration()) ? null
+                    : ProjectEncryptionMapping.toState(stored, state);
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.isNotFound(e)) {
                 return null;

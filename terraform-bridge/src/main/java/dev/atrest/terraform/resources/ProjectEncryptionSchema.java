@@ -17,7 +17,8 @@ final class ProjectEncryptionSchema {
     static final String LOCAL = "local_key_config";
     static final String ALERT_DAYS = "cmk_rotation_alert_days";
     /** Computed attributes a change of configuration may change: unknown in the plan of any update. */
-    static final List<String> VOLATILE_COMPUTED = List.of("valid", "validation_error", "cmk_last_changed_time");
+    static final List<String> VOLATILE_COMPUTED = List.of("valid", "validation_error", "cmk_last_changed_time",
+            Incarnations.GENERATION);
 
     static final Block AWS_KMS_CONFIG = Block.of("How the key service reaches the customer master key in AWS KMS. "
             + "Credentials: `role_arn` (optionally with `external_id`) or `access_key_id` + `secret_access_key`, "
@@ -40,7 +41,9 @@ final class ProjectEncryptionSchema {
 
     static final Block SCHEMA = new Block("Encryption at rest for a project: the root key (a CMK in AWS KMS, or "
             + "a LOCAL key) that protects every key of the project's clusters. Destroying it disables encryption, "
-            + "which the service refuses while any cluster of the project is still encrypted.", List.of(
+            + "which the service refuses while any cluster of the project is still encrypted: destroy waits for "
+            + "them within `timeouts.delete`. Create refuses a project whose encryption is already on (import it "
+            + "instead); destroy switches off only the encryption this resource switched on (see `generation`).", List.of(
             computed("id", CtyType.STRING, "The project id."),
             required("project_id", CtyType.STRING, "The project. Changing it replaces the resource."),
             computed("valid", CtyType.BOOL, "Whether the service's last check could use the root key."),
@@ -48,9 +51,14 @@ final class ProjectEncryptionSchema {
             computed("cmk_last_changed_time", CtyType.STRING, "When the root key last changed (RFC 3339)."),
             optionalComputed(ALERT_DAYS, CtyType.NUMBER, "Days after the last root-key change at which the "
                     + "service opens a CMK_ROTATION_OVERDUE alert: at least 1; the service's default is 365. "
-                    + "Changing it updates in place; removing it from the configuration keeps the stored value.")),
+                    + "Changing it updates in place; removing it from the configuration keeps the stored value."),
+            computed(Incarnations.GENERATION, CtyType.NUMBER, "Which incarnation of the project's encryption this "
+                    + "object manages: the key service counts each switch from `NONE` to `AWS`/`LOCAL` (0 before the "
+                    + "first); a new CMK or local key keeps it. Destroy switches encryption off only while the service "
+                    + "still holds this generation; a refresh that finds another one treats the object as gone. "
+                    + "Filled by apply, import and refresh.")),
             List.of(new Block.NestedBlock(AWS, Block.Nesting.SINGLE, AWS_KMS_CONFIG),
-                    new Block.NestedBlock(LOCAL, Block.Nesting.SINGLE, LOCAL_KEY_CONFIG)));
+                    new Block.NestedBlock(LOCAL, Block.Nesting.SINGLE, LOCAL_KEY_CONFIG), Timeouts.PROJECT));
 
     private ProjectEncryptionSchema() {
     }

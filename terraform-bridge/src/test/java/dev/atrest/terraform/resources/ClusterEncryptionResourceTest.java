@@ -142,7 +142,7 @@ class ClusterEncryptionResourceTest {
     @Test
     void apply_serviceRejectsPeriod_diagnosticOnAttributeAndPriorStateKept() {
         Map<String, Object> state = apply(config("p1", "c1", "LOCAL"));
-        service.failNext(Code.INVALID_ARGUMENT, "invalid request",
+        service.failNextWrite(Code.INVALID_ARGUMENT, "invalid request",
                 FakeKeyService.fieldViolation("rotation_period_days", "must be at least 1 day"));
         Map<String, Object> proposed = withPeriod(state, BigDecimal.TEN);
         Map<String, Object> planned = resource.plan(state, proposed, proposed).planned();
@@ -185,7 +185,7 @@ class ClusterEncryptionResourceTest {
 
     @Test
     void apply_projectNotEnabled_diagnosticOnProviderAndNoState() {
-        service.failNext(Code.FAILED_PRECONDITION, "enable encryption at rest on project p1 first",
+        service.failNextWrite(Code.FAILED_PRECONDITION, "enable encryption at rest on project p1 first",
                 FakeKeyService.reason("ENCRYPTION_AT_REST_NOT_ENABLED", Map.of()));
         Map<String, Object> config = config("p1", "c1", "AWS");
 
@@ -201,7 +201,7 @@ class ClusterEncryptionResourceTest {
 
     @Test
     void apply_concurrentWriteAborted_retriesAndSucceeds() {
-        service.failNext(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry");
+        service.failNextWrite(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry");
 
         assertThat(apply(config("p1", "c1", "LOCAL"))).containsEntry("state", "ENABLED");
     }

@@ -27,9 +27,12 @@ class EncryptionDataSourcesTest {
     }
 
     @Test
-    void schemas_dataSourcesHaveEveryAttributeOfTheirResource() {
+    void schemas_dataSourcesHaveEveryAttributeOfTheirResourceButTimeouts() {
+        java.util.Set<String> project = new java.util.HashSet<>(names(ProjectEncryptionSchema.SCHEMA));
+        project.remove("timeouts"); // how long the resource's destroy waits: nothing a reader has
+
         assertThat(names(ClusterEncryptionDataSource.SCHEMA)).containsAll(names(ClusterEncryptionResource.SCHEMA));
-        assertThat(names(ProjectEncryptionDataSource.SCHEMA)).containsAll(names(ProjectEncryptionSchema.SCHEMA));
+        assertThat(names(ProjectEncryptionDataSource.SCHEMA)).containsAll(project);
     }
 
     @Test
@@ -67,6 +70,38 @@ class EncryptionDataSourcesTest {
         assertThat(during.get("cmk_change")).isEqualTo(Map.of("master_keys_rewrapped", BigDecimal.ONE,
                 "master_keys_total", BigDecimal.valueOf(3), "started_time", "2026-09-21T14:13:20Z",
                 "last_error", "old CMK disabled"));
+    }
+
+    @Test
+    void projectDataSource_projectNeverConfigured_readsAsNoneLikeAClusterNeverConfigured() {
+        Map<String, Object> project = new ProjectEncryptionDataSource().read(
+                TerraformValues.of(ProjectEncryptionDataSource.SCHEMA, "project_id", "fresh"), service.client, diagnostics);
+        Map<String, Object> cluster = new ClusterEncryptionDataSource().read(TerraformValues.of(
+                ClusterEncryptionDataSource.SCHEMA, "project_id", "fresh", "cluster_name", "c1"), service.client, diagnostics);
+
+        assertThat(diagnostics.asList()).isEmpty();
+        assertThat(project).containsEntry("id", "fresh").containsEntry("provider", "NONE").containsEntry("valid", false)
+                .containsEntry("generation", BigDecimal.ZERO).containsEntry("aws_kms_config", null)
+                .containsEntry("local_key_config", null).containsEntry("cmk_change", null);
+        assertThat(cluster).containsEntry("encryption_at_rest_provider", "NONE").containsEntry("generation", BigDecimal.ZERO);
+    }
+
+    @Test
+    void projectDataSource_invalidProjectId_attributeError() {
+        new ProjectEncryptionDataSource().validate(
+                TerraformValues.of(ProjectEncryptionDataSource.SCHEMA, "project_id", "-bad"), diagnostics);
+
+        assertThat(diagnostics.asList()).singleElement().satisfies(d ->
+                assertThat(dev.atrest.terraform.provider.AttributePaths.dotted(d.getAttribute())).isEqualTo("project_id"));
+    }
+
+    @Test
+    void projectDataSource_serviceUnavailable_stillAnError() {
+        service.failNext(com.google.rpc.Code.UNAVAILABLE, "connection refused");
+
+        assertThat(new ProjectEncryptionDataSource().read(TerraformValues.of(ProjectEncryptionDataSource.SCHEMA,
+                "project_id", "p1"), service.client, diagnostics)).isNull();
+        assertThat(diagnostics.hasErrors()).isTrue();
     }
 
     private Map<String, Object> readProject() {

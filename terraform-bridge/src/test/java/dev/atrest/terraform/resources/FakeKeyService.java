@@ -37,8 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * An in-memory key service over an in-process channel, following the atrest.v1 contract's rules closely
  * enough for the provider's lifecycle: secrets are never echoed, a disabled project keeps its row,
- * disabling is refused while clusters are encrypted, day counts of 0 keep the stored value, and the next call
- * can be made to fail.
+ * disabling is refused while clusters are encrypted (CANNOT_DISABLE_ENCRYPTION_AT_REST naming them), day counts
+ * of 0 keep the stored value, every write moves the etag and a stale etag is ABORTED (a project never stored
+ * ignores it, a cluster never stored reads as "v0"), the generation moves only when encryption goes from off to
+ * on, and the next call can be made to fail. Unlike the service it lets a cluster enable without its project.
  */
 final class FakeKeyService implements AutoCloseable {
 
@@ -50,6 +52,11 @@ final class FakeKeyService implements AutoCloseable {
     static final long NOW_SECONDS = 1_790_000_000;
     static final int PAGE_SIZE = 2;
     private volatile StatusRuntimeException nextError;
+    private volatile boolean nextErrorOnlyOnWrite;
+    /** Writes that changed something: a test proves "nothing changed" with it. */
+    final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    /** Runs after each GetClusterEncryption answer: a test makes another client write in between. */
+    volatile Runnable afterClusterRead = () -> { };
     private final Server server;
     private final ManagedChannel channel;
     final AtrestClient client;
@@ -65,6 +72,16 @@ final class FakeKeyService implements AutoCloseable {
 
     /** The next call fails with this status and these google.rpc details. */
     void failNext(Code code, String message, com.google.protobuf.Message... details) {
+        failNext(false, code, message, details);
+    }
+
+    /** The next write (update, set, disable) fails so; reads before it (a create's check) answer as usual. */
+    void failNextWrite(Code code, String message, com.google.protobuf.Message... details) {
+        failNext(true, code, message, details);
+    }
+
+    private void failNext(boolean onlyOnWrite, Code code, String message, com.google.protobuf.Message... details) {
+        nextErrorOnlyOnWrite = onlyOnWrite;
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
         for (com.google.protobuf.Message detail : details) {
             status.addDetails(Any.pack(detail));
@@ -101,20 +118,20 @@ final class FakeKeyService implements AutoCloseable {
         return true;
     }
 
-    private boolean failed(StreamObserver<?> response) {
+    private boolean failed(StreamObserver<?> response, boolean write) {
         StatusRuntimeException error = nextError;
-        nextError = null;
-        if (error != null) {
-            response.onError(error);
-            return true;
+        if (error == null || (nextErrorOnlyOnWrite && !write)) {
+            return false;
         }
-        return false;
+        nextError = null;
+        response.onError(error);
+        return true;
     }
 
     private final class Projects extends ProjectEncryptionServiceGrpc.ProjectEncryptionServiceImplBase {
         @Override
         public void getProjectEncryption(GetProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
-            if (failed(response)) {
+            if (failed(response, false)) {
                 return;
             }
             ProjectEncryption stored = projects.get(request.getProjectId());
@@ -129,16 +146,20 @@ final class FakeKeyService implements AutoCloseable {
         @Override
         public void updateProjectEncryption(UpdateProjectEncryptionRequest request,
                 StreamObserver<ProjectEncryption> response) {
-            if (failed(response)) {
+            if (failed(response, true)) {
                 return;
             }
             ProjectEncryption sent = request.getProjectEncryption();
             if (badDays(sent.getCmkRotationAlertDays(), "project_encryption.cmk_rotation_alert_days", response)) {
                 return;
             }
+            ProjectEncryption previous = projects.get(sent.getProjectId());
+            // As the service: an etag applies to a stored configuration; with none stored there is nothing to match.
+            if (previous != null && staleEtag(request.getEtag(), previous.getEtag(), response)) {
+                return;
+            }
             ProjectEncryption.Builder stored = sent.toBuilder();
             if (sent.getCmkRotationAlertDays() == 0) {
-                ProjectEncryption previous = projects.get(sent.getProjectId());
                 stored.setCmkRotationAlertDays(previous == null ? 365 : previous.getCmkRotationAlertDays());
             }
             stored.getAwsKmsBuilder().clearSecretAccessKey(); // input only
@@ -147,9 +168,18 @@ final class FakeKeyService implements AutoCloseable {
             }
             stored.setProvider(stored.getAwsKms().getEnabled() ? EncryptionAtRestProvider.AWS
                     : stored.getLocalKey().getEnabled() ? EncryptionAtRestProvider.LOCAL : EncryptionAtRestProvider.NONE);
-            stored.setValid(stored.getProvider() != EncryptionAtRestProvider.NONE);
+            boolean wasOn = previous != null && previous.getProvider() != EncryptionAtRestProvider.NONE;
+            boolean on = stored.getProvider() != EncryptionAtRestProvider.NONE;
+            if (wasOn && !on && refusedWhileClustersEncrypted(sent.getProjectId(), response)) {
+                return;
+            }
+            long generation = previous == null ? 0 : previous.getGeneration();
+            stored.setGeneration(on && !wasOn ? generation + 1 : generation);
+            stored.setValid(on);
             stored.setCmkLastChangedTime(Timestamp.newBuilder().setSeconds(NOW_SECONDS));
+            stored.setEtag(nextEtag(previous == null ? null : previous.getEtag()));
             projects.put(stored.getProjectId(), stored.build());
+            writes.incrementAndGet();
             response.onNext(stored.build());
             response.onCompleted();
         }
@@ -157,7 +187,7 @@ final class FakeKeyService implements AutoCloseable {
         @Override
         public void disableProjectEncryption(DisableProjectEncryptionRequest request,
                 StreamObserver<ProjectEncryption> response) {
-            if (failed(response)) {
+            if (failed(response, true)) {
                 return;
             }
             ProjectEncryption stored = projects.get(request.getProjectId());
@@ -165,32 +195,69 @@ final class FakeKeyService implements AutoCloseable {
                 response.onError(Status.NOT_FOUND.asRuntimeException());
                 return;
             }
-            ProjectEncryption.Builder disabled = stored.toBuilder().setProvider(EncryptionAtRestProvider.NONE).setValid(false);
+            if (staleEtag(request.getEtag(), stored.getEtag(), response)
+                    || refusedWhileClustersEncrypted(request.getProjectId(), response)) {
+                return;
+            }
+            ProjectEncryption.Builder disabled = stored.toBuilder().setProvider(EncryptionAtRestProvider.NONE).setValid(false)
+                    .setEtag(nextEtag(stored.getEtag()));
             disabled.getAwsKmsBuilder().setEnabled(false);
             disabled.getLocalKeyBuilder().setEnabled(false);
             projects.put(request.getProjectId(), disabled.build());
+            writes.incrementAndGet();
             response.onNext(disabled.build());
             response.onCompleted();
         }
     }
 
+    /** FAILED_PRECONDITION CANNOT_DISABLE_ENCRYPTION_AT_REST naming the project's encrypted clusters, as the service. */
+    private boolean refusedWhileClustersEncrypted(String projectId, StreamObserver<?> response) {
+        String names = clusters.values().stream().filter(c -> c.getProjectId().equals(projectId))
+                .filter(c -> c.getState() == ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_ENABLED)
+                .map(ClusterEncryption::getClusterName).sorted().collect(java.util.stream.Collectors.joining(","));
+        if (names.isEmpty()) {
+            return false;
+        }
+        response.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION.getNumber())
+                .setMessage("cannot disable encryption at rest for project " + projectId
+                        + " while these clusters are encrypted: " + names + "; set their provider to NONE first")
+                .addDetails(Any.pack(reason("CANNOT_DISABLE_ENCRYPTION_AT_REST", Map.of("clusters", names)))).build()));
+        return true;
+    }
+
+    /** ABORTED when the caller sent an etag that is not the stored one. */
+    private static boolean staleEtag(String sent, String stored, StreamObserver<?> response) {
+        if (sent.isEmpty() || sent.equals(stored)) {
+            return false;
+        }
+        response.onError(Status.ABORTED.withDescription("changed since it was read (etag mismatch): read it again and retry")
+                .asRuntimeException());
+        return true;
+    }
+
+    private static String nextEtag(String previous) {
+        return "v" + (previous == null || previous.isEmpty() ? 1 : Long.parseLong(previous.substring(1)) + 1);
+    }
+
     private final class Clusters extends ClusterEncryptionServiceGrpc.ClusterEncryptionServiceImplBase {
         @Override
         public void getClusterEncryption(GetClusterEncryptionRequest request, StreamObserver<ClusterEncryption> response) {
-            if (failed(response)) {
+            if (failed(response, false)) {
                 return;
             }
             response.onNext(clusters.getOrDefault(request.getProjectId() + "/" + request.getClusterName(),
                     ClusterEncryption.newBuilder().setProjectId(request.getProjectId())
                             .setClusterName(request.getClusterName())
                             .setEncryptionAtRestProvider(EncryptionAtRestProvider.NONE).setRotationPeriodDays(90)
-                            .setState(ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_DISABLED).build()));
+                            .setState(ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_DISABLED).setEtag("v0").build()));
             response.onCompleted();
+            afterClusterRead.run();
         }
 
         @Override
         public void setClusterEncryption(SetClusterEncryptionRequest request, StreamObserver<ClusterEncryption> response) {
-            if (failed(response)) {
+            if (failed(response, true)) {
                 return;
             }
             if (badDays(request.getRotationPeriodDays(), "rotation_period_days", response)) {
@@ -198,9 +265,15 @@ final class FakeKeyService implements AutoCloseable {
             }
             String key = request.getProjectId() + "/" + request.getClusterName();
             ClusterEncryption previous = clusters.get(key);
+            if (staleEtag(request.getEtag(), previous == null ? "v0" : previous.getEtag(), response)) {
+                return;
+            }
+            boolean wasEnabled = previous != null
+                    && previous.getState() == ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_ENABLED;
             boolean enabled = request.getEncryptionAtRestProvider() != EncryptionAtRestProvider.NONE;
             int period = request.getRotationPeriodDays() != 0 ? request.getRotationPeriodDays()
                     : previous == null ? 90 : previous.getRotationPeriodDays();
+            long generation = previous == null ? 0 : previous.getGeneration();
             ClusterEncryption.Builder stored = ClusterEncryption.newBuilder().setProjectId(request.getProjectId())
                     .setClusterName(request.getClusterName())
                     .setEncryptionAtRestProvider(request.getEncryptionAtRestProvider())
@@ -208,7 +281,9 @@ final class FakeKeyService implements AutoCloseable {
                             : ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_DISABLED)
                     .setMasterKeyVersion(previous != null ? Math.max(previous.getMasterKeyVersion(), enabled ? 1 : 0)
                             : enabled ? 1 : 0)
-                    .setRotationPeriodDays(period);
+                    .setRotationPeriodDays(period)
+                    .setGeneration(enabled && !wasEnabled ? generation + 1 : generation)
+                    .setEtag(nextEtag(previous == null ? null : previous.getEtag()));
             if (previous != null && previous.hasLastRotationTime()) {
                 stored.setLastRotationTime(previous.getLastRotationTime());
             }
@@ -218,6 +293,7 @@ final class FakeKeyService implements AutoCloseable {
                 stored.setNextRotationTime(Timestamp.newBuilder().setSeconds(activated + period * 86_400L));
             }
             clusters.put(key, stored.build());
+            writes.incrementAndGet();
             response.onNext(stored.build());
             response.onCompleted();
         }
@@ -227,7 +303,7 @@ final class FakeKeyService implements AutoCloseable {
     private final class Alerts extends AlertServiceGrpc.AlertServiceImplBase {
         @Override
         public void listAlerts(ListAlertsRequest request, StreamObserver<ListAlertsResponse> response) {
-            if (failed(response)) {
+            if (failed(response, false)) {
                 return;
             }
             alertRequests.add(request);

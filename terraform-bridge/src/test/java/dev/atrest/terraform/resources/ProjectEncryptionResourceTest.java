@@ -170,7 +170,7 @@ class ProjectEncryptionResourceTest {
     @Test
     void apply_serviceRejectsAlertDays_diagnosticOnThatAttribute() {
         Map<String, Object> config = localConfig("p1", null);
-        service.failNext(Code.INVALID_ARGUMENT, "invalid request", FakeKeyService.fieldViolation(
+        service.failNextWrite(Code.INVALID_ARGUMENT, "invalid request", FakeKeyService.fieldViolation(
                 "project_encryption.cmk_rotation_alert_days", "must be at least 1 day"));
 
         resource.apply(null, resource.plan(null, config, config).planned(), config, service.client, diagnostics);
@@ -266,7 +266,7 @@ class ProjectEncryptionResourceTest {
     @Test
     void apply_serviceRejectsField_diagnosticOnThatAttributeAndNoState() {
         Map<String, Object> config = awsConfig("p1", "k1", null);
-        service.failNext(Code.INVALID_ARGUMENT, "invalid request",
+        service.failNextWrite(Code.INVALID_ARGUMENT, "invalid request",
                 FakeKeyService.fieldViolation("project_encryption.aws_kms.region", "unknown region \"mars-1\""));
 
         Map<String, Object> state = resource.apply(null, resource.plan(null, config, config).planned(), config,
@@ -276,21 +276,6 @@ class ProjectEncryptionResourceTest {
         assertThat(errorPaths()).containsExactly("aws_kms_config.region");
         assertThat(diagnostics.asList().get(0).getSummary()).isEqualTo("cannot enable encryption of project p1");
         assertThat(diagnostics.asList().get(0).getDetail()).contains("mars-1");
-    }
-
-    @Test
-    void apply_deleteWhileClustersEncrypted_keepsStateAndNamesClusters() {
-        Map<String, Object> state = applied(localConfig("p1", null));
-        service.failNext(Code.FAILED_PRECONDITION, "project p1 still has encrypted clusters",
-                FakeKeyService.reason("CANNOT_DISABLE_ENCRYPTION_AT_REST", Map.of("clusters", "c1,c2")));
-
-        Map<String, Object> after = resource.apply(state, null, null, service.client, diagnostics);
-
-        assertThat(after).isEqualTo(state);
-        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
-            assertThat(d.getSummary()).isEqualTo("cannot disable encryption of project p1");
-            assertThat(d.getDetail()).contains("c1,c2").contains("CANNOT_DISABLE_ENCRYPTION_AT_REST");
-        });
     }
 
     @Test
