@@ -15,17 +15,22 @@ import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The provider driven by a real OpenTofu against a real key service, through examples/terraform/local:
  * create, no-change plan, in-place root-key change, import, drift, destroy; once over plugin mTLS (the
- * default) and once with TF_DISABLE_PLUGIN_TLS=1; the provider acts as the service's bootstrap ADMIN (ATREST_TOKEN),
- * and without a valid token gets a diagnostic, not a crash. Needs {@code scripts/test-peers/install-tofu.sh} and a
+ * default), once with TF_DISABLE_PLUGIN_TLS=1, and over mTLS with HashiCorp Terraform too where it is on PATH
+ * (no other Terraform run covers an in-place update, the import command or drift; the diagnostics below do not
+ * depend on the CLI, so they run with OpenTofu alone). The provider acts as the service's bootstrap ADMIN
+ * (ATREST_TOKEN), and without a valid token gets a diagnostic, not a crash. Needs {@code scripts/test-peers/install-tofu.sh} and a
  * packaged key service; runs in {@code mvn -pl terraform-bridge verify} (failsafe), skip with -DskipITs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,47 +55,53 @@ class TofuAcceptanceIT {
         }
     }
 
-    @ParameterizedTest(name = "plugin TLS {0}")
-    @ValueSource(booleans = {true, false})
-    void localExample_fullLifecycle_convergesAndCleansUp(boolean pluginTls) throws Exception {
-        String project = "acc-" + (pluginTls ? "mtls" : "plain") + "-" + UUID.randomUUID().toString().substring(0, 8);
-        WorkingDirectory tofu = new WorkingDirectory(Cli.OPENTOFU, Acceptance.copyExample("local", workRoot, project),
+    static Stream<Arguments> cliAndPluginTls() {
+        return Stream.of(Arguments.of(Cli.OPENTOFU, true), Arguments.of(Cli.OPENTOFU, false),
+                Arguments.of(Cli.TERRAFORM, true));
+    }
+
+    @ParameterizedTest(name = "{0}, plugin TLS {1}")
+    @MethodSource("cliAndPluginTls")
+    void localExample_fullLifecycle_convergesAndCleansUp(Cli cli, boolean pluginTls) throws Exception {
+        String project = "acc-" + cli.command + "-" + (pluginTls ? "mtls" : "plain") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        WorkingDirectory dir = new WorkingDirectory(cli, Acceptance.copyExample("local", workRoot, project),
                 MIRROR, keyService, pluginTls);
         String projectVar = "-var=project_id=" + project;
 
-        expectExit(tofu.run("init", "-input=false"), 0);
-        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar), 0);
-        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar), 0);
+        expectExit(dir.run("init", "-input=false"), 0);
+        expectExit(dir.run("apply", "-auto-approve", "-input=false", projectVar), 0);
+        expectExit(dir.run("plan", "-detailed-exitcode", "-input=false", projectVar), 0);
 
         // In-place root-key change: another LOCAL key, no replacement.
-        WorkingDirectory.Result rotate = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar,
+        WorkingDirectory.Result rotate = dir.run("plan", "-detailed-exitcode", "-input=false", projectVar,
                 "-var=local_key_id=rotated");
         expectExit(rotate, 2);
         assertThat(rotate.output()).contains("1 to change, 0 to destroy");
-        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
-        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(dir.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(dir.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
 
         // Import: forget both resources, import them, and the next plan has nothing to do.
-        expectExit(tofu.run("state", "rm", "atrest_cluster_encryption.orders", "atrest_project_encryption.demo"), 0);
-        expectExit(tofu.run("import", "-input=false", projectVar, "-var=local_key_id=rotated",
+        expectExit(dir.run("state", "rm", "atrest_cluster_encryption.orders", "atrest_project_encryption.demo"), 0);
+        expectExit(dir.run("import", "-input=false", projectVar, "-var=local_key_id=rotated",
                 "atrest_project_encryption.demo", project), 0);
-        expectExit(tofu.run("import", "-input=false", projectVar, "-var=local_key_id=rotated",
+        expectExit(dir.run("import", "-input=false", projectVar, "-var=local_key_id=rotated",
                 "atrest_cluster_encryption.orders", project + "/orders"), 0);
-        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(dir.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
 
         // Drift: disable the cluster behind Terraform's back; the plan shows it and apply corrects it.
         ClusterEncryptionServiceGrpc.newBlockingStub(channel).setClusterEncryption(SetClusterEncryptionRequest
                 .newBuilder().setProjectId(project).setClusterName("orders")
                 .setEncryptionAtRestProvider(EncryptionAtRestProvider.NONE).build());
-        WorkingDirectory.Result drift = tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar,
+        WorkingDirectory.Result drift = dir.run("plan", "-detailed-exitcode", "-input=false", projectVar,
                 "-var=local_key_id=rotated");
         expectExit(drift, 2);
         assertThat(drift.output()).contains("encryption_at_rest_provider = \"NONE\" -> \"LOCAL\"");
-        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
-        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(dir.run("apply", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(dir.run("plan", "-detailed-exitcode", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
 
         // Destroy walks the graph: the cluster first, then the project (which the service would refuse otherwise).
-        expectExit(tofu.run("destroy", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
+        expectExit(dir.run("destroy", "-auto-approve", "-input=false", projectVar, "-var=local_key_id=rotated"), 0);
         assertThat(ProjectEncryptionServiceGrpc.newBlockingStub(channel)
                 .getProjectEncryption(GetProjectEncryptionRequest.newBuilder().setProjectId(project).build())
                 .getProvider()).isEqualTo(EncryptionAtRestProvider.NONE);
