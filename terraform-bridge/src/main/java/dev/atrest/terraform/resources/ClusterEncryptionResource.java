@@ -181,7 +181,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
                         .setEncryptionAtRestProvider(EncryptionAtRestProvider.NONE).setEtag(remote.getEtag()).build());
                 return true;
             });
-            LOG.fine(() -> what + (disabled ? ": encryption switched off" : ": left alone"));
+            LOG.fine(() -> what + (disabled ? ": encryption off" : ": left alone, another incarnation"));
             return null;
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.isNotFound(e)) {

@@ -51,7 +51,10 @@ final class Incarnations {
                 + "configuration or state. Nothing was changed. To manage it with this configuration, import it:\n"
                 + "  terraform import " + typeName + ".NAME " + importId + "\n"
                 + "or with an import block:\n"
-                + "  import {\n    to = " + typeName + ".NAME\n    id = \"" + importId + "\"\n  }");
+                + "  import {\n    to = " + typeName + ".NAME\n    id = \"" + importId + "\"\n  }\n"
+                + "If this is the replacement of a resource that manages it with create_before_destroy, that resource "
+                + "keeps it: there is one encryption setting per " + (typeName.contains("cluster") ? "cluster" : "project")
+                + ", so its replacement cannot be created beside it. Remove create_before_destroy to replace it.");
     }
 
     /** The warning a delete gives when the remote object was switched off and on again since this one was created. */
