@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +76,7 @@ class LifecycleAcceptanceIT {
         // (or, had it succeeded, the deposed object's delete must leave the new incarnation alone).
         if (replace.exitCode() != 0) {
             expectExit(replace, 1);
-            assertExistsDiagnostic(replace, "c1");
+            assertExistsDiagnostic(replace, project + "/c1");
         }
         ClusterEncryption after = service.cluster(project, "c1");
         assertThat(after.getState()).isEqualTo(ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_ENABLED);
@@ -145,9 +146,11 @@ class LifecycleAcceptanceIT {
         assertThat(intruder.run("state", "list").output()).as("the intruder's state").doesNotContain("atrest_");
     }
 
-    /** The error a create gets on an object whose encryption is on already: what it is, and how to import it. */
-    private static void assertExistsDiagnostic(WorkingDirectory.Result result, String object) {
-        assertThat(result.output()).contains("already has encryption at rest", object, "import");
+    /** The error a create gets on an object whose encryption is on already: which one, and how to import it. */
+    private static void assertExistsDiagnostic(WorkingDirectory.Result result, String importId) {
+        assertThat(result.output())
+                .containsPattern("Error: .*" + Pattern.quote(importId) + " already has encryption at rest")
+                .contains("import {");
     }
 
     private WorkingDirectory workingDirectory(Cli cli, String name, String resources) throws IOException {
