@@ -25,7 +25,8 @@ import java.util.Map;
 /**
  * Run once at build time under {@code -XX:ArchiveClassesAtExit}: goes through what Terraform does at the
  * start of every command (mTLS handshake, health check, schema, validation, shutdown) so the archive
- * holds every class that path loads. Not for users; the launcher runs it when ATREST_PROVIDER_CDS_TRAINING=1.
+ * holds every class that path loads. Not for users; the launcher runs it on first use to fill its per-user
+ * class-data-sharing cache.
  */
 public final class StartupTraining {
 
