@@ -59,6 +59,12 @@ final class Tofu {
         return this;
     }
 
+    /** One more environment variable for every command (e.g. TF_PLUGIN_CACHE_DIR, or another TF_CLI_CONFIG_FILE). */
+    Tofu withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     Result run(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(arguments));
