@@ -23,27 +23,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The provider file the package phase builds (launcher stub + shaded jar), run as Terraform runs it but from a
- * copy outside the build tree, with the repository hidden from the process (a private mount namespace lays an
+ * The provider file the package phase builds (the JVM build: launcher stub + shaded jar), run as Terraform runs it
+ * but from a copy outside the build tree, with the repository hidden from the process (a private mount namespace lays an
  * empty tmpfs over it): the copy must need nothing the build left behind. Failsafe, after the package phase.
  */
 class ProviderFileIT {
 
     static final Path REPO = Path.of(System.getProperty("atrest.repo.root", "..")).toAbsolutePath().normalize();
+    /** What the mirror and the release zip carry (the JVM build unless a profile built a native executable). */
     static final Path PROVIDER = REPO.resolve(
             "terraform-bridge/target/terraform-mirror/registry.terraform.io/atrest/atrest/0.1.0/linux_amd64/terraform-provider-atrest_v0.1.0");
+    /** The JVM build: launcher stub + shaded jar. */
+    static final Path JVM_FILE = REPO.resolve("terraform-bridge/target/provider/terraform-provider-atrest_v0.1.0");
 
     @TempDir
     Path temp;
 
     @Test
     void providerFile_copiedAndBuildTreeHidden_handshakesAndServesWithOnlyTheHandshakeOnStdout() throws Exception {
-        Path copy = copyProvider(temp.resolve("elsewhere"));
+        Path copy = copyProvider(PROVIDER, temp.resolve("elsewhere"));
         Path cache = temp.resolve("cache");
 
-        PluginRun first = PluginRun.start(copy, cache, temp);
-        assertThat(first.schemaResourceTypes()).contains("atrest_project_encryption", "atrest_cluster_encryption");
-        first.shutdownAndAssertCleanExit();
+        for (int start = 0; start < 2; start++) { // the first start of a JVM build also fills its cache
+            PluginRun run = PluginRun.start(copy, cache, temp);
+            assertThat(run.schemaResourceTypes()).contains("atrest_project_encryption", "atrest_cluster_encryption");
+            run.shutdownAndAssertCleanExit();
+        }
+    }
+
+    @Test
+    void jvmFile_firstStart_recordsOneArchiveThatTheNextStartAccepts() throws Exception {
+        Path copy = copyProvider(JVM_FILE, temp.resolve("elsewhere"));
+        Path cache = temp.resolve("cache");
+
+        PluginRun.start(copy, cache, temp).shutdownAndAssertCleanExit();
         assertThat(cdsArchives(cache)).as("archive recorded on first use").hasSize(1);
 
         PluginRun second = PluginRun.start(copy, cache, temp);
@@ -53,8 +66,8 @@ class ProviderFileIT {
     }
 
     @Test
-    void providerFile_twoFirstStartsAtOnce_bothHandshakeAndLeaveOneArchive() throws Exception {
-        Path copy = copyProvider(temp.resolve("elsewhere"));
+    void jvmFile_twoFirstStartsAtOnce_bothHandshakeAndLeaveOneArchive() throws Exception {
+        Path copy = copyProvider(JVM_FILE, temp.resolve("elsewhere"));
         Path cache = temp.resolve("cache");
 
         List<PluginRun> launched = List.of(PluginRun.launch(copy, cache, temp), PluginRun.launch(copy, cache, temp));
@@ -69,8 +82,8 @@ class ProviderFileIT {
     }
 
     @Test
-    void providerFile_cacheNotWritable_startsWithoutArchive() throws Exception {
-        Path copy = copyProvider(temp.resolve("elsewhere"));
+    void jvmFile_cacheNotWritable_startsWithoutArchive() throws Exception {
+        Path copy = copyProvider(JVM_FILE, temp.resolve("elsewhere"));
         Path notADirectory = Files.writeString(temp.resolve("cache"), "a file where the cache directory would be");
 
         PluginRun run = PluginRun.start(copy, notADirectory, temp);
@@ -79,8 +92,8 @@ class ProviderFileIT {
     }
 
     @Test
-    void providerFile_readAsZip_holdsProviderAndMergedGrpcServices() throws Exception {
-        try (ZipFile jar = new ZipFile(PROVIDER.toFile())) {
+    void jvmFile_readAsZip_holdsProviderAndMergedGrpcServices() throws Exception {
+        try (ZipFile jar = new ZipFile(JVM_FILE.toFile())) {
             assertThat(jar.getEntry("dev/atrest/terraform/Main.class")).isNotNull();
             assertThat(jar.getEntry("com/google/protobuf/Message.class")).isNotNull();
             assertThat(new String(jar.getInputStream(jar.getEntry("META-INF/services/io.grpc.LoadBalancerProvider"))
@@ -94,18 +107,18 @@ class ProviderFileIT {
     }
 
     @Test
-    void providerFile_launcherStub_namesNoBuildPath() throws Exception {
-        byte[] bytes = Files.readAllBytes(PROVIDER);
+    void jvmFile_launcherStub_namesNoBuildPath() throws Exception {
+        byte[] bytes = Files.readAllBytes(JVM_FILE);
         String stub = new String(bytes, 0, Math.min(bytes.length, 8192), StandardCharsets.ISO_8859_1);
         stub = stub.substring(0, stub.indexOf("PK\u0003\u0004"));
 
         assertThat(stub).startsWith("#!/bin/sh\n").doesNotContain(REPO.toString(), "@BUILD_ID@", "target/");
     }
 
-    /** The provider copied alone into {@code directory}, as TF_PLUGIN_CACHE_DIR or a user would copy it. */
-    static Path copyProvider(Path directory) throws Exception {
+    /** {@code provider} copied alone into {@code directory}, as TF_PLUGIN_CACHE_DIR or a user would copy it. */
+    static Path copyProvider(Path provider, Path directory) throws Exception {
         Path copy = Files.createDirectories(directory).resolve(PROVIDER.getFileName());
-        Files.copy(PROVIDER, copy);
+        Files.copy(provider, copy);
         return copy;
     }
 
