@@ -23,9 +23,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Run once at build time under {@code -XX:ArchiveClassesAtExit}: goes through what Terraform does at the
- * start of every command (mTLS handshake, health check, schema, validation, shutdown) so the archive
- * holds every class that path loads. Not for users; the launcher runs it when ATREST_PROVIDER_CDS_TRAINING=1.
+ * Run by the launcher under {@code -XX:ArchiveClassesAtExit} on the first start of a copy, to fill its per-user
+ * class-data-sharing cache: goes through what Terraform does at the start of every command (mTLS handshake,
+ * health check, schema, validation, shutdown) so the archive holds every class that path loads. Not for users.
  */
 public final class StartupTraining {
 

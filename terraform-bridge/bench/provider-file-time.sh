@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Median time from start to handshake line of the self-contained provider file, with its class-data-sharing
+# cache warm and with it off, interleaved with a baseline launcher in the same run; also the one-off cost of
+# a first start with an empty cache (the training run that records the archive).
+# Usage: terraform-bridge/bench/provider-file-time.sh [runs=15]   (after `mvn -pl terraform-bridge package`)
+#   BASELINE=/path/to/another/terraform-provider-atrest_v0.1.0 compares against another build (e.g. a copy of
+#   an older mirror with its provider-lib beside it); without it the baseline is a bare JVM start.
+set -euo pipefail
+runs="${1:-15}"
+module_dir="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+provider="$(find "$module_dir/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f | head -n1)"
+[[ -x "$provider" ]] || { echo "no provider file: run mvn -pl terraform-bridge package first" >&2; exit 1; }
+
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+export TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
+export PLUGIN_PROTOCOL_VERSIONS=6 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000
+export XDG_CACHE_HOME="$tmp/cache"
+# Any client certificate will do for timing (mTLS, Terraform's default); the provider only parses it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 1 \
+  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+export PLUGIN_CLIENT_CERT="$(cat "$tmp/cert.pem")"
+
+# Prints the milliseconds from starting "$@" to its handshake line on stdout, then stops it.
+handshake_ms() {
+  local start end line
+  start=$(date +%s%N)
+  coproc PLUGIN { exec "$@" 2>/dev/null; }
+  read -r line <&"${PLUGIN[0]}"
+  end=$(date +%s%N)
+  kill "$PLUGIN_PID" 2>/dev/null || true
+  wait "$PLUGIN_PID" 2>/dev/null || true
+  [[ "$line" == 1\|6\|tcp\|127.0.0.1:* ]] || { echo "unexpected handshake: $line" >&2; exit 1; }
+  echo $(( (end - start) / 1000000 ))
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int(NR/2)+1]}'; }
+
+first=$(handshake_ms "$provider")
+warm=() off=() base=()
+for ((i = 0; i < runs; i++)); do
+  warm+=($(handshake_ms "$provider"))
+  off+=($(ATREST_PROVIDER_CDS=0 handshake_ms "$provider"))
+  if [[ -n "${BASELINE:-}" ]]; then
+    base+=($(handshake_ms "$BASELINE"))
+  else
+    start=$(date +%s%N)
+    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -version >/dev/null 2>&1
+    base+=($(( ($(date +%s%N) - start) / 1000000 )))
+  fi
+done
+m_warm=$(median "${warm[@]}") m_off=$(median "${off[@]}") m_base=$(median "${base[@]}")
+echo "handshake ms, mTLS, median of $runs interleaved runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "  provider file, CDS cache warm:  $m_warm"
+echo "  provider file, CDS off:         $m_off"
+echo "  baseline (${BASELINE:-bare JVM start, java -version}): $m_base"
+echo "  first start, empty cache (records the archive, once per user, copy and JDK): $first"
+awk -v w="$m_warm" -v o="$m_off" -v b="$m_base" \
+  'BEGIN {printf "  ratios: warm/baseline %.2f, off/baseline %.2f, warm/off %.2f\n", w/b, o/b, w/o}'
