@@ -65,8 +65,10 @@ final class WorkingDirectory {
         return this;
     }
 
-    Cli cli() {
-        return cli;
+    /** One more environment variable for every command (e.g. TF_PLUGIN_CACHE_DIR, or another TF_CLI_CONFIG_FILE). */
+    WorkingDirectory withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     Path path() {
