@@ -20,10 +20,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A project and three clusters encrypted by another tool, brought under Terraform with {@code import {}}
- * blocks and {@code plan -generate-config-out}, then destroyed; ten times per CLI. The generated
- * configuration names the project by its literal id, so nothing orders the project's delete after its
- * clusters': the project's disable races theirs, is refused while one is still encrypted, and the provider
- * has to retry it until they are done. Every provider start's stdout is checked to be the handshake alone.
+ * blocks and the configuration {@code plan -generate-config-out} wrote, then destroyed; ten times per CLI, each
+ * time a new incarnation of the same objects, imported afresh. The generated configuration names the project
+ * by its literal id, so nothing orders the project's delete after its clusters': the project's disable races
+ * theirs, is refused while one is still encrypted, and the provider has to retry it until they are done.
+ * Every provider start's stdout is checked to be the handshake alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportDestroyAcceptanceIT {

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Terraform's lifecycle against what the key service stores, with OpenTofu and HashiCorp Terraform: a
  * replacement never leaves a cluster unencrypted, with or without {@code create_before_destroy}, and a
  * second configuration cannot take over a project another one manages. Every provider start's stdout is
- * checked to be the handshake line alone. One key service for the class; each test its own project.
+ * checked to be the handshake line alone, with the provider logging at TRACE (TF_LOG_PROVIDER), its most
+ * talkative. One key service for the class; each test its own project.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LifecycleAcceptanceIT {
@@ -162,7 +163,8 @@ class LifecycleAcceptanceIT {
                   }
                 }
                 """ + resources);
-        return new WorkingDirectory(cli, dir, mirror.path(), keyService, true);
+        return new WorkingDirectory(cli, dir, mirror.path(), keyService, true)
+                .withEnvironment("TF_LOG_PROVIDER", "TRACE");
     }
 
     private static String projectId(String scenario, Cli cli) {

@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * A filesystem mirror whose provider wraps this build's: it execs the real provider with its stdout
- * copied into one file per start. go-plugin reads the handshake line and silently drops whatever the
- * provider prints after it, so only a copy taken on the way shows a stray line; and a stray line is
- * what breaks a provider under another Terraform version or a proxy.
+ * copied into one file per start. The contract is one handshake line and nothing else ever; go-plugin
+ * reads that line and silently drops whatever follows, so a CLI run cannot show a stray line, only a copy
+ * taken on the way can.
  */
 final class StdoutCapturingMirror {
 

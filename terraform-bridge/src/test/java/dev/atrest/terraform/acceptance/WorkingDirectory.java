@@ -71,10 +71,6 @@ final class WorkingDirectory {
         return this;
     }
 
-    Cli cli() {
-        return cli;
-    }
-
     Path path() {
         return workDir;
     }
