@@ -52,6 +52,7 @@ public final class Main {
         }
         server.awaitShutdown();
         server.releaseNetwork();
+        StartupTrace.mark("exiting");
         System.exit(0); // do not wait for idle threads or connections: Terraform is done with us
     }
 }
