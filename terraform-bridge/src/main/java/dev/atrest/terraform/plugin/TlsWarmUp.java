@@ -38,8 +38,11 @@ final class TlsWarmUp {
         thread.start();
     }
 
-    /** Both sides present and trust {@code own}, so the handshake runs to completion as Terraform's will. */
-    static void run(SelfSignedCertificate own) {
+    /**
+     * Both sides present and trust {@code own}, so the handshake runs to completion as Terraform's will.
+     * Returns whether it did.
+     */
+    static boolean run(SelfSignedCertificate own) {
         try {
             SSLEngine server = serverContext(own).createSSLEngine();
             server.setUseClientMode(false);
@@ -48,8 +51,10 @@ final class TlsWarmUp {
             client.setUseClientMode(true);
             handshake(client, server);
             StartupTrace.mark("TLS warmed up");
+            return done(client) && done(server);
         } catch (Exception | AssertionError e) { // only a warm-up: the real handshake reports real problems
             LOG.finest(() -> "TLS warm-up stopped early: " + e);
+            return false;
         }
     }
 
