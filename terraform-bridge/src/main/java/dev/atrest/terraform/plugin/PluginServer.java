@@ -64,7 +64,6 @@ public final class PluginServer {
             throws HandshakeRefused {
         Optional<SelfSignedCertificate> certificate = config.clientCertPem().map(pem -> SelfSignedCertificate.generate());
         StartupTrace.mark("certificate generated");
-        certificate.ifPresent(TlsWarmUp::startInBackground);
         Optional<SslContext> tls = certificate.isEmpty() ? Optional.empty()
                 : Optional.of(mutualTls(certificate.get(), parseCertificate(config.clientCertPem().get())));
         StartupTrace.mark("TLS context built");
