@@ -50,6 +50,13 @@ public final class PluginServer {
     /** After Shutdown, how long in-flight work may take before the process exits anyway. */
     private static final long SHUTDOWN_GRACE_MILLIS = 100;
 
+    /** The ALPN set-up gRPC requires (h2 only), as GrpcSslContexts.configure would make it. */
+    private static final ApplicationProtocolConfig HTTP2_ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2);
+
     private final Server server;
     private final ShutdownController controller;
     private final Optional<SelfSignedCertificate> certificate;
@@ -94,13 +101,6 @@ public final class PluginServer {
         }
         throw new HandshakeRefused("no free port on 127.0.0.1 between " + config.minPort() + " and " + config.maxPort());
     }
-
-    /** The ALPN set-up gRPC requires (h2 only), as GrpcSslContexts.configure would make it. */
-    private static final ApplicationProtocolConfig HTTP2_ALPN = new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2);
 
     /**
      * Serve with our certificate, demand a client certificate, and trust exactly Terraform's. The JDK's TLS,
