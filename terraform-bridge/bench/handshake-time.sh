@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Median wall time from starting the provider launcher to its handshake line on stdout.
-# Usage: terraform-bridge/bench/handshake-time.sh [runs=15]   (after `mvn -pl terraform-bridge package`)
+# Median wall time from starting a provider to its handshake line on stdout, with AutoMTLS (what Terraform
+# uses), interleaved run by run for:
+#   atrest     the provider launcher in the mirror (mvn -pl terraform-bridge package)
+#   go-time    HashiCorp's Go time provider v0.14.2, the yardstick (built once into <repo>/.bench-tools by
+#              plan-vs-go.sh or here when Go is on PATH; skipped otherwise)
+#   bare-jvm   `java -version` with the launcher's flags: the floor any JVM provider pays
+# and any extra executables given as arguments after the run count (name=path; e.g. an experiment's wrapper).
+# Usage: terraform-bridge/bench/handshake-time.sh [runs=15] [name=/path/to/provider ...]
+#        WITH_TLS=0 measures the plaintext handshake instead.
 set -euo pipefail
 runs="${1:-15}"
+shift || true
 module_dir="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+repo="$(cd "$module_dir/.." && pwd)"
 launcher="$(find "$module_dir/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f | head -n1)"
 [[ -x "$launcher" ]] || { echo "no launcher: run mvn -pl terraform-bridge package first" >&2; exit 1; }
+time_bin="$repo/.bench-tools/bin/terraform-provider-time"
+if [[ ! -x "$time_bin" ]] && command -v go >/dev/null; then
+  GOBIN="$repo/.bench-tools/bin" go install github.com/hashicorp/terraform-provider-time@v0.14.2
+fi
 
 export TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
-export PLUGIN_PROTOCOL_VERSIONS=6 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000
+export PLUGIN_PROTOCOL_VERSIONS=5,6 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000
 if [[ "${WITH_TLS:-1}" == 1 ]]; then
   # Any client certificate will do for timing; the provider only parses it.
   tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
@@ -17,28 +30,44 @@ if [[ "${WITH_TLS:-1}" == 1 ]]; then
   export PLUGIN_CLIENT_CERT="$(cat "$tmp/cert.pem")"
 fi
 
-# Baseline in the same run, interleaved: a bare JVM start with the launcher's flags (the floor any Java
-# provider pays). Comparing the two in one run keeps this shared machine's noise out of the verdict.
+names=(atrest) paths=("$launcher")
+[[ -x "$time_bin" ]] && names+=(go-time) paths+=("$time_bin")
+for extra in "$@"; do names+=("${extra%%=*}") paths+=("${extra#*=}"); done
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-times=()
+
+handshake_ms() { # $1 = executable; prints ms to its handshake line
+  local start end line
+  start=$(date +%s%N)
+  coproc PLUGIN { exec "$1" 2>/dev/null; }
+  read -r line <&"${PLUGIN[0]}"
+  end=$(date +%s%N)
+  kill "$PLUGIN_PID" 2>/dev/null || true
+  wait "$PLUGIN_PID" 2>/dev/null || true
+  [[ "$line" == 1\|[56]\|*\|grpc* ]] || { echo "unexpected handshake from $1: $line" >&2; exit 1; }
+  echo $(( (end - start) / 1000000 ))
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+declare -A times
 base=()
 for ((i = 0; i < runs; i++)); do
   start=$(date +%s%N)
   "$java_bin" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -version >/dev/null 2>&1
   end=$(date +%s%N)
   base+=($(( (end - start) / 1000000 )))
-
-  start=$(date +%s%N)
-  coproc PLUGIN { exec "$launcher" 2>/dev/null; }
-  read -r line <&"${PLUGIN[0]}"
-  end=$(date +%s%N)
-  kill "$PLUGIN_PID" 2>/dev/null || true
-  wait "$PLUGIN_PID" 2>/dev/null || true
-  [[ "$line" == 1\|6\|tcp\|127.0.0.1:* ]] || { echo "unexpected handshake: $line" >&2; exit 1; }
-  times+=($(( (end - start) / 1000000 )))
+  for k in "${!names[@]}"; do
+    times[$k]+=" $(handshake_ms "${paths[$k]}")"
+  done
 done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-based=($(printf '%s\n' "${base[@]}" | sort -n))
-median=${sorted[$((runs / 2))]} base_median=${based[$((runs / 2))]}
-echo "handshake ms over $runs runs (TLS=${WITH_TLS:-1}): min ${sorted[0]} median $median max ${sorted[$((runs - 1))]}"
-echo "baseline bare JVM start (java -version) ms: median $base_median; ratio handshake/baseline: $(awk "BEGIN{printf \"%.2f\", $median/$base_median}")"
+echo "handshake ms, median of $runs interleaved runs (TLS=${WITH_TLS:-1}), load average $(cut -d' ' -f1-3 /proc/loadavg):"
+go_median=""
+for k in "${!names[@]}"; do
+  m=$(median ${times[$k]})
+  [[ "${names[$k]}" == go-time ]] && go_median=$m
+  echo "  ${names[$k]}: median $m [${times[$k]# }]"
+done
+base_median=$(median "${base[@]}")
+echo "  bare-jvm (java -version): median $base_median"
+atrest_median=$(median ${times[0]})
+[[ -n "$go_median" ]] && echo "ratio atrest/go-time: $(awk "BEGIN{printf \"%.2f\", $atrest_median/$go_median}"); goal: atrest <= 300 ms"
+exit 0

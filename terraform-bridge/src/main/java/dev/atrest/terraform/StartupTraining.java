@@ -6,6 +6,7 @@ import dev.atrest.terraform.plugin.PluginClient;
 import dev.atrest.terraform.plugin.PluginProcess;
 import dev.atrest.terraform.plugin.PluginServer;
 import dev.atrest.terraform.plugin.SelfSignedCertificate;
+import dev.atrest.terraform.plugin.StartupProperties;
 import dev.atrest.terraform.protocol.goplugin.GRPCControllerGrpc;
 import dev.atrest.terraform.protocol.goplugin.GrpcController;
 import dev.atrest.terraform.protocol.tfplugin6.ProviderGrpc;
@@ -33,6 +34,7 @@ public final class StartupTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        StartupProperties.apply(); // as Main does, so the archive holds the classes of the real path
         SelfSignedCertificate terraformSide = SelfSignedCertificate.generate();
         Map<String, String> environment = new HashMap<>(Map.of(
                 HandshakeConfig.MAGIC_COOKIE_KEY, HandshakeConfig.MAGIC_COOKIE_VALUE,

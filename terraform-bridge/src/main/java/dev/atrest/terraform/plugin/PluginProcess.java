@@ -24,6 +24,7 @@ public final class PluginProcess {
         PluginServer server = PluginServer.start(config, providerServices);
         handshakeOut.println(server.handshakeLine());
         handshakeOut.flush();
+        StartupTrace.mark("handshake line written");
         LOG.fine(() -> "handshake sent; serving plugin protocol " + HandshakeConfig.APP_PROTOCOL_VERSION);
         return server;
     }

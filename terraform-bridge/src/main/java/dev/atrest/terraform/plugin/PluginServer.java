@@ -2,19 +2,22 @@ package dev.atrest.terraform.plugin;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNames;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -22,7 +25,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The gRPC server Terraform talks to: binds 127.0.0.1 on the first free port of the allowed range, serves
@@ -45,6 +50,13 @@ public final class PluginServer {
     /** After Shutdown, how long in-flight work may take before the process exits anyway. */
     private static final long SHUTDOWN_GRACE_MILLIS = 100;
 
+    /** The ALPN set-up gRPC requires (h2 only), as GrpcSslContexts.configure would make it. */
+    private static final ApplicationProtocolConfig HTTP2_ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2);
+
     private final Server server;
     private final ShutdownController controller;
     private final Optional<SelfSignedCertificate> certificate;
@@ -58,8 +70,10 @@ public final class PluginServer {
     public static PluginServer start(HandshakeConfig config, List<BindableService> providerServices)
             throws HandshakeRefused {
         Optional<SelfSignedCertificate> certificate = config.clientCertPem().map(pem -> SelfSignedCertificate.generate());
+        StartupTrace.mark("certificate generated");
         Optional<SslContext> tls = certificate.isEmpty() ? Optional.empty()
                 : Optional.of(mutualTls(certificate.get(), parseCertificate(config.clientCertPem().get())));
+        StartupTrace.mark("TLS context built");
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HEALTH_SERVICE_NAME, ServingStatus.SERVING);
         ShutdownController controller = new ShutdownController();
@@ -78,6 +92,7 @@ public final class PluginServer {
             try {
                 Server server = builder.build().start();
                 controller.serve(server);
+                StartupTrace.mark("server listening");
                 LOG.fine(() -> "listening on 127.0.0.1:" + server.getPort() + (tls.isPresent() ? " with mTLS" : ""));
                 return new PluginServer(server, controller, certificate);
             } catch (IOException portTaken) {
@@ -87,16 +102,23 @@ public final class PluginServer {
         throw new HandshakeRefused("no free port on 127.0.0.1 between " + config.minPort() + " and " + config.maxPort());
     }
 
-    /** Serve with our certificate, demand a client certificate, and trust exactly Terraform's. */
+    /**
+     * Serve with our certificate, demand a client certificate, and trust exactly Terraform's. The JDK's TLS,
+     * not netty's bundled BoringSSL: loading and initialising the native library cost about 0.6 s of every
+     * start here, and a plugin connection carries little traffic. The JDK SSLContext is wrapped directly
+     * rather than built by SslContextBuilder: netty's JdkSslServerContext initialiser (run once per process,
+     * so once per start) parses an RSA test key, stores it in a password-protected PKCS#12 key store (a PBKDF2
+     * derivation each way) and initialises a default trust manager, and grpc's ALPN probe initialises one more
+     * default context; none of it is used by the context we hand over.
+     */
     private static SslContext mutualTls(SelfSignedCertificate own, X509Certificate client) throws HandshakeRefused {
         try {
-            SslContextBuilder builder = SslContextBuilder.forServer(new SingleKeyManager(own))
-                    .trustManager(new SingleCertificateTrust(client))
-                    .clientAuth(ClientAuth.REQUIRE);
-            // The JDK's TLS, not netty's bundled BoringSSL: loading and initialising the native library
-            // cost about 0.6 s of every start here, and a plugin connection carries little traffic.
-            return GrpcSslContexts.configure(builder, SslProvider.JDK).build(); // ALPN h2
-        } catch (SSLException | CertificateException e) {
+            SSLContext jdk = SSLContext.getInstance("TLS");
+            jdk.init(new KeyManager[] {new SingleKeyManager(own)},
+                    new TrustManager[] {new SingleCertificateTrust(client)}, null);
+            return new JdkSslContext(jdk, false, Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE,
+                    HTTP2_ALPN, ClientAuth.REQUIRE, null, false);
+        } catch (GeneralSecurityException e) {
             throw new HandshakeRefused("cannot set up TLS for the plugin connection: " + e.getMessage());
         }
     }

@@ -28,6 +28,7 @@ final class ShutdownController extends GRPCControllerGrpc.GRPCControllerImplBase
         response.onNext(GrpcController.Empty.getDefaultInstance());
         response.onCompleted();
         LOG.fine("shutdown requested by the client");
+        StartupTrace.mark("Shutdown received");
         Server running = server.get();
         if (running != null) {
             running.shutdown(); // graceful: lets this very response go out first

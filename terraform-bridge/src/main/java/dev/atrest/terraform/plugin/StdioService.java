@@ -14,6 +14,7 @@ final class StdioService extends GRPCStdioGrpc.GRPCStdioImplBase {
 
     @Override
     public void streamStdio(Empty request, StreamObserver<GrpcStdio.StdioData> response) {
+        StartupTrace.mark("first call served (stdio stream, after the TLS handshake)");
         response.onCompleted();
     }
 }
