@@ -15,6 +15,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -89,6 +90,19 @@ class ProviderFileIT {
         PluginRun run = PluginRun.start(copy, notADirectory, temp);
 
         run.shutdownAndAssertCleanExit();
+    }
+
+    @Test
+    void jvmFile_cacheWritableByOthers_neitherRecordsNorUsesAnArchive() throws Exception {
+        Path copy = copyProvider(JVM_FILE, temp.resolve("elsewhere"));
+        Path cache = temp.resolve("cache");
+        Path shared = Files.createDirectories(cache.resolve("atrest/provider-cds"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        PluginRun run = PluginRun.start(copy, cache, temp);
+        run.shutdownAndAssertCleanExit();
+
+        assertThat(cdsArchives(cache)).as("an archive in a directory others can write could be theirs").isEmpty();
     }
 
     @Test
