@@ -1,6 +1,5 @@
 package dev.atrest.terraform.acceptance;
 
-import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,10 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,38 +21,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * theirs, is refused while one is still encrypted, and the provider has to retry it until they are done.
  * Every provider start's stdout is checked to be the handshake alone.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ImportDestroyAcceptanceIT {
+class ImportDestroyAcceptanceIT extends ServiceAndCapturedProvider {
 
     private static final int ROUNDS = 10;
     private static final List<String> CLUSTERS = List.of("c1", "c2", "c3");
     private static final String DISABLE_PROJECT = "atrest.v1.ProjectEncryptionService/DisableProjectEncryption";
-
-    private Path workRoot;
-    private KeyServiceProcess keyService;
-    private ServiceView service;
-    private StdoutCapturingMirror mirror;
-
-    @BeforeAll
-    void startKeyService() throws Exception {
-        Acceptance.requirePeers();
-        workRoot = Acceptance.newWorkRoot();
-        mirror = StdoutCapturingMirror.create(workRoot);
-        keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
-        service = new ServiceView(keyService.adminChannel());
-    }
-
-    @AfterAll
-    void stopKeyService() throws Exception {
-        if (keyService != null) {
-            keyService.close();
-        }
-    }
-
-    @AfterEach
-    void providerStdout_everyStart_isTheHandshakeLineAlone() throws IOException {
-        mirror.assertOnlyHandshakes();
-    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Cli.class)

@@ -1,6 +1,5 @@
 package dev.atrest.terraform.acceptance;
 
-import static dev.atrest.terraform.acceptance.Acceptance.KEY_SERVICE;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,10 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,34 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * checked to be the handshake line alone, with the provider logging at TRACE (TF_LOG_PROVIDER), its most
  * talkative. One key service for the class; each test its own project.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LifecycleAcceptanceIT {
-
-    private Path workRoot;
-    private KeyServiceProcess keyService;
-    private ServiceView service;
-    private StdoutCapturingMirror mirror;
-
-    @BeforeAll
-    void startKeyService() throws Exception {
-        Acceptance.requirePeers();
-        workRoot = Acceptance.newWorkRoot();
-        mirror = StdoutCapturingMirror.create(workRoot);
-        keyService = KeyServiceProcess.start(KEY_SERVICE, workRoot);
-        service = new ServiceView(keyService.adminChannel());
-    }
-
-    @AfterAll
-    void stopKeyService() throws Exception {
-        if (keyService != null) {
-            keyService.close();
-        }
-    }
-
-    @AfterEach
-    void providerStdout_everyStart_isTheHandshakeLineAlone() throws IOException {
-        mirror.assertOnlyHandshakes();
-    }
+class LifecycleAcceptanceIT extends ServiceAndCapturedProvider {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Cli.class)
