@@ -236,7 +236,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
 
     @Override
     public void stopProvider(StopProvider.Request request, StreamObserver<StopProvider.Response> response) {
-        respond(response, StopProvider.Response.getDefaultInstance()); // every call is short and has a deadline
+        // Calls are short and have deadlines, except a wait within a resource's timeouts: end those now.
+        Waiting.SYSTEM.stop();
+        respond(response, StopProvider.Response.getDefaultInstance());
     }
 
     private boolean configured(Diagnostics diagnostics) {

@@ -58,7 +58,14 @@ final class ProjectDisable {
                     return prior;
                 }
                 logWaiting(e, projectId, attempt, waited, timeout);
-                waiting.sleep(min(jittered(pause), timeout.minus(waited)));
+                try {
+                    waiting.sleep(min(jittered(pause), timeout.minus(waited)));
+                } catch (StatusRuntimeException stopped) {
+                    diagnostics.error("destroy of project " + projectId + " stopped", "stopped while waiting for "
+                            + "the project's clusters to be disabled (" + stopped.getStatus().getDescription()
+                            + "); the project's encryption is still on");
+                    return prior;
+                }
                 pause = min(pause.multipliedBy(2), LONGEST_PAUSE);
             }
         }

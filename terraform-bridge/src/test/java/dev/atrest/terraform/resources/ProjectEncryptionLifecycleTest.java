@@ -9,6 +9,7 @@ import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6;
 import dev.atrest.terraform.provider.AttributePaths;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ManagedResource;
+import dev.atrest.terraform.provider.StoppableWaiting;
 import dev.atrest.terraform.wire.JsonStateReader;
 import dev.atrest.terraform.wire.Values;
 import dev.atrest.v1.EncryptionAtRestProvider;
@@ -121,6 +122,26 @@ class ProjectEncryptionLifecycleTest {
 
         assertThat(waiting.slept()).isEqualTo(Duration.ofMinutes(5));
         assertThat(diagnostics.hasErrors()).isTrue();
+    }
+
+    @Test
+    void delete_providerStoppedWhileWaiting_endsAtOnceWithTheProjectStillEncrypted() {
+        StoppableWaiting stoppable = new StoppableWaiting();
+        ProjectEncryptionResource stoppableResource = new ProjectEncryptionResource(stoppable);
+        Map<String, Object> state = created(config("k1", null));
+        cluster("c1");
+        stoppable.stop(); // Terraform's StopProvider (a Ctrl-C) before or during the wait
+
+        long start = System.nanoTime();
+        Map<String, Object> after = stoppableResource.apply(state, null, null, service.client, diagnostics);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 5m timeout").isLessThan(Duration.ofMinutes(1));
+        assertThat(after).isEqualTo(state);
+        assertThat(service.projects.get("p1").getProvider()).isEqualTo(EncryptionAtRestProvider.LOCAL);
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSummary()).isEqualTo("destroy of project p1 stopped");
+            assertThat(d.getDetail()).contains("asked the provider to stop").contains("still on");
+        });
     }
 
     @Test
