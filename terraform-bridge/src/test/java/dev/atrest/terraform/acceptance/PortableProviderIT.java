@@ -79,16 +79,16 @@ class PortableProviderIT {
         Path pluginCache = Files.createDirectories(root.resolve("plugin-cache"));
         String project = "portable-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Path work = Acceptance.copyExample("local", workRoot, project);
-        WorkingDirectory tofu = new WorkingDirectory(cli, work, root.resolve("mirror"), keyService, true)
+        WorkingDirectory workingDir = new WorkingDirectory(cli, work, root.resolve("mirror"), keyService, true)
                 .withEnvironment("TF_PLUGIN_CACHE_DIR", pluginCache.toString())
                 .withEnvironment("XDG_CACHE_HOME", root.resolve("xdg").toString());
         String projectVar = "-var=project_id=" + project;
 
-        expectExit(tofu.run("init", "-input=false"), 0);
-        expectExit(tofu.run("apply", "-auto-approve", "-input=false", projectVar), 0);
+        expectExit(workingDir.run("init", "-input=false"), 0);
+        expectExit(workingDir.run("apply", "-auto-approve", "-input=false", projectVar), 0);
         assertThat(projectProvider(project)).isEqualTo(EncryptionAtRestProvider.LOCAL);
-        expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false", projectVar), 0);
-        expectExit(tofu.run("destroy", "-auto-approve", "-input=false", projectVar), 0);
+        expectExit(workingDir.run("plan", "-detailed-exitcode", "-input=false", projectVar), 0);
+        expectExit(workingDir.run("destroy", "-auto-approve", "-input=false", projectVar), 0);
         assertThat(projectProvider(project)).isEqualTo(EncryptionAtRestProvider.NONE);
 
         Path cached = pluginCache.resolve(PROVIDER_PATH);
@@ -98,7 +98,7 @@ class PortableProviderIT {
                 .as("the working directory runs the cached copy").isEqualTo(cached.toRealPath());
         assertThat(Files.readString(work.resolve(".terraform.lock.hcl"))).as("the zip's contents, hashed by the CLI")
                 .contains(h1(BUILT));
-        assertThat(Files.readString(work.resolve("tofu.log"))).as("no command touched the build's provider")
+        assertThat(Files.readString(workingDir.log())).as("no command touched the build's provider")
                 .doesNotContain(MIRROR.toString(), RELEASE.toString(), "provider-lib");
         assertThat(sha256SumsEntry(zip)).isEqualTo(HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(zip))));
@@ -113,12 +113,12 @@ class PortableProviderIT {
         Path mirror = root.resolve("mirror");
         Files.copy(BUILT, Files.createDirectories(mirror.resolve(PROVIDER_PATH)).resolve(EXECUTABLE));
         Path work = Acceptance.copyExample("local", workRoot, "unpacked-" + name);
-        WorkingDirectory tofu = new WorkingDirectory(cli, work, mirror, keyService, true)
+        WorkingDirectory workingDir = new WorkingDirectory(cli, work, mirror, keyService, true)
                 .withEnvironment("TF_PLUGIN_CACHE_DIR", Files.createDirectories(root.resolve("plugin-cache")).toString())
                 .withEnvironment("XDG_CACHE_HOME", root.resolve("xdg").toString());
 
-        expectExit(tofu.run("init", "-input=false"), 0);
-        expectExit(tofu.run("validate"), 0);
+        expectExit(workingDir.run("init", "-input=false"), 0);
+        expectExit(workingDir.run("validate"), 0);
 
         assertThat(work.resolve(".terraform/providers").resolve(PROVIDER_PATH).resolve(EXECUTABLE).toRealPath())
                 .startsWith(root.toRealPath());
@@ -140,11 +140,11 @@ class PortableProviderIT {
                   direct {}
                 }
                 """.formatted(directory));
-        WorkingDirectory tofu = new WorkingDirectory(cli, work, MIRROR, keyService, true)
+        WorkingDirectory workingDir = new WorkingDirectory(cli, work, MIRROR, keyService, true)
                 .withEnvironment("TF_CLI_CONFIG_FILE", cliConfig.toString())
                 .withEnvironment("XDG_CACHE_HOME", directory.resolve("xdg").toString());
 
-        WorkingDirectory.Result validate = tofu.run("validate");
+        WorkingDirectory.Result validate = workingDir.run("validate");
 
         expectExit(validate, 0);
         assertThat(validate.output()).contains("Provider development overrides are in effect");

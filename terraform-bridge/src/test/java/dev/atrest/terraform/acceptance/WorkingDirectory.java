@@ -48,7 +48,7 @@ final class WorkingDirectory {
         environment.put("CHECKPOINT_DISABLE", "1");
         environment.put("ATREST_ENDPOINT", keyService.endpoint());
         environment.put("ATREST_TOKEN", keyService.adminToken());
-        environment.put("TF_LOG_PATH", workDir.resolve(cli.command + ".log").toString());
+        environment.put("TF_LOG_PATH", log().toString());
         environment.put("TF_LOG", "DEBUG");
         if (!pluginTls) {
             environment.put("TF_DISABLE_PLUGIN_TLS", "1");
@@ -69,6 +69,11 @@ final class WorkingDirectory {
     WorkingDirectory withEnvironment(String name, String value) {
         environment.put(name, value);
         return this;
+    }
+
+    /** The CLI's TF_LOG=DEBUG log (the provider's stderr included): tofu.log or terraform.log. */
+    Path log() {
+        return workDir.resolve(cli.command + ".log");
     }
 
     Path path() {
