@@ -55,6 +55,8 @@ class ReplicasAcceptanceIT {
     private static final boolean FULL = Boolean.getBoolean("fault.full");
     private static final int ROUNDS = Integer.getInteger("fault.trials", FULL ? 6 : 2);
     private static final int PROJECTS = FULL ? 3 : 2;
+    /** The variables of the sequential create (A) and import (B) before the concurrent rounds 0, 1, ... */
+    private static final int SET_UP_ROUND = -1;
     private static final int ROTATION_PAIRS = FULL ? 6 : 2;
     private static final int MIN_INCREMENTS = FULL ? 20 : 5;
     private static final int DATABASES = 4;
@@ -110,6 +112,7 @@ class ReplicasAcceptanceIT {
                 List<Future<?>> work = new ArrayList<>();
                 CyclicBarrier roundStart = new CyclicBarrier(2 * PROJECTS);
                 for (ProjectRun run : runs) {
+                    run.createThroughAThenImportIntoB();
                     work.addAll(run.start(pool, roundStart));
                 }
                 tally.verify("applies, updates and rotations", () -> {
@@ -188,6 +191,29 @@ class ReplicasAcceptanceIT {
             return tofu;
         }
 
+        /**
+         * A creates the objects and B imports them, as a second configuration must (a create never takes over
+         * what another state manages); from then on both states manage the same objects and race their updates.
+         */
+        void createThroughAThenImportIntoB() throws Exception {
+            expectExit(viaA.run(variables(SET_UP_ROUND, "apply", "-auto-approve")), 0);
+            Files.writeString(viaB.path().resolve("imports.tf"), """
+                    import {
+                      to = atrest_project_encryption.p
+                      id = var.project_id
+                    }
+                    import {
+                      to = atrest_cluster_encryption.orders
+                      id = "${var.project_id}/orders"
+                    }
+                    import {
+                      to = atrest_cluster_encryption.ledger
+                      id = "${var.project_id}/ledger"
+                    }
+                    """);
+            expectExit(viaB.run(variables(SET_UP_ROUND, "apply", "-auto-approve")), 0);
+        }
+
         List<Future<?>> start(ExecutorService pool, CyclicBarrier roundStart) {
             List<Callable<Object>> tasks = new ArrayList<>();
             tasks.add(() -> applyRounds(viaA, roundStart));
@@ -210,6 +236,9 @@ class ReplicasAcceptanceIT {
                     roundStart.await();
                     expectExit(tofu.run(variables(round, "apply", "-auto-approve")), 0);
                 }
+            } catch (Exception | AssertionError e) {
+                roundStart.reset(); // the other directories' next await fails at once instead of waiting forever
+                throw e;
             } finally {
                 terraformDone.set(true); // writers stop once either directory stops, so nothing waits forever
             }
