@@ -7,6 +7,7 @@ import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -32,30 +33,26 @@ public final class ServiceErrors {
     }
 
     /** The google.rpc.ErrorInfo the service attached (its reason and metadata), if any. */
-    public static java.util.Optional<ErrorInfo> errorInfo(StatusRuntimeException error) {
+    public static Optional<ErrorInfo> errorInfo(StatusRuntimeException error) {
         com.google.rpc.Status details = StatusProto.fromThrowable(error);
         if (details == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         for (Any detail : details.getDetailsList()) {
             if (detail.is(ErrorInfo.class)) {
                 try {
-                    return java.util.Optional.of(detail.unpack(ErrorInfo.class));
+                    return Optional.of(detail.unpack(ErrorInfo.class));
                 } catch (InvalidProtocolBufferException malformed) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Whether the service refused with this ErrorInfo reason (e.g. CANNOT_DISABLE_ENCRYPTION_AT_REST). */
     public static boolean hasReason(StatusRuntimeException error, String reason) {
         return errorInfo(error).map(info -> info.getReason().equals(reason)).orElse(false);
-    }
-
-    public static boolean isAborted(StatusRuntimeException error) {
-        return error.getStatus().getCode() == Status.Code.ABORTED;
     }
 
     public static void report(String failedAction, StatusRuntimeException error, AttributeMapping mapping,
