@@ -20,33 +20,16 @@ if [[ ! -x "$time_bin" ]] && command -v go >/dev/null; then
   GOBIN="$repo/.bench-tools/bin" go install github.com/hashicorp/terraform-provider-time@v0.14.2
 fi
 
-export TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
-export PLUGIN_PROTOCOL_VERSIONS=5,6 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000
+source "$module_dir/bench/handshake-lib.sh"
 if [[ "${WITH_TLS:-1}" == 1 ]]; then
-  # Any client certificate will do for timing; the provider only parses it.
   tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 1 \
-    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
-  export PLUGIN_CLIENT_CERT="$(cat "$tmp/cert.pem")"
+  use_client_certificate "$tmp"
 fi
 
 names=(atrest) paths=("$launcher")
 [[ -x "$time_bin" ]] && names+=(go-time) paths+=("$time_bin")
 for extra in "$@"; do names+=("${extra%%=*}") paths+=("${extra#*=}"); done
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-
-handshake_ms() { # $1 = executable; prints ms to its handshake line
-  local start end line
-  start=$(date +%s%N)
-  coproc PLUGIN { exec "$1" 2>/dev/null; }
-  read -r line <&"${PLUGIN[0]}"
-  end=$(date +%s%N)
-  kill "$PLUGIN_PID" 2>/dev/null || true
-  wait "$PLUGIN_PID" 2>/dev/null || true
-  [[ "$line" == 1\|[56]\|*\|grpc* ]] || { echo "unexpected handshake from $1: $line" >&2; exit 1; }
-  echo $(( (end - start) / 1000000 ))
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
 declare -A times
 base=()

@@ -12,27 +12,9 @@ provider="$(find "$module_dir/target/terraform-mirror" -name 'terraform-provider
 [[ -x "$provider" ]] || { echo "no provider file: run mvn -pl terraform-bridge package first" >&2; exit 1; }
 
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-export TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2
-export PLUGIN_PROTOCOL_VERSIONS=6 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000
+source "$module_dir/bench/handshake-lib.sh"
 export XDG_CACHE_HOME="$tmp/cache"
-# Any client certificate will do for timing (mTLS, Terraform's default); the provider only parses it.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 1 \
-  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
-export PLUGIN_CLIENT_CERT="$(cat "$tmp/cert.pem")"
-
-# Prints the milliseconds from starting "$@" to its handshake line on stdout, then stops it.
-handshake_ms() {
-  local start end line
-  start=$(date +%s%N)
-  coproc PLUGIN { exec "$@" 2>/dev/null; }
-  read -r line <&"${PLUGIN[0]}"
-  end=$(date +%s%N)
-  kill "$PLUGIN_PID" 2>/dev/null || true
-  wait "$PLUGIN_PID" 2>/dev/null || true
-  [[ "$line" == 1\|6\|tcp\|127.0.0.1:* ]] || { echo "unexpected handshake: $line" >&2; exit 1; }
-  echo $(( (end - start) / 1000000 ))
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int(NR/2)+1]}'; }
+use_client_certificate "$tmp"
 
 first=$(handshake_ms "$provider")
 warm=() off=() base=()
