@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.audit;
 
+import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyedMac;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,5 @@
 package dev.atrest.keyservice.audit;
 
-import dev.atrest.keyservice.store.AuditCheckpointStore;
-import dev.atrest.keyservice.store.AuditRecordStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

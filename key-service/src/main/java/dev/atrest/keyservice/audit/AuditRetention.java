@@ -1,7 +1,6 @@
 package dev.atrest.keyservice.audit;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
-import dev.atrest.keyservice.store.AuditCheckpointStore;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
 import jakarta.enterprise.context.ApplicationScoped;

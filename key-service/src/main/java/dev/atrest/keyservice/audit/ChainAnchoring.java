@@ -1,9 +1,8 @@
 package dev.atrest.keyservice.audit;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.SecretSealer;
-import dev.atrest.keyservice.store.AuditRecordStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

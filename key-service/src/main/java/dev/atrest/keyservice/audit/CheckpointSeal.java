@@ -1,7 +1,7 @@
 package dev.atrest.keyservice.audit;
 
-import dev.atrest.keyservice.crypto.KeyedMac;
 import dev.atrest.keyservice.crypto.KeyMaterial;
+import dev.atrest.keyservice.crypto.KeyedMac;
 import java.time.Instant;
 
 /** MACs retention checkpoints under the checkpoint key, and tells a checkpoint the service wrote from any other. */

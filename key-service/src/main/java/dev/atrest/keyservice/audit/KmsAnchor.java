@@ -1,6 +1,6 @@
 package dev.atrest.keyservice.audit;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.kms.AwsClients;
 import io.micrometer.core.instrument.Counter;

@@ -1,6 +1,7 @@
 package dev.atrest.keyservice.bootstrap;
 
-import dev.atrest.keyservice.app.BootstrapToken;
+import dev.atrest.keyservice.access.BootstrapToken;
+import dev.atrest.keyservice.config.AtrestConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.bootstrap;
 
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.SecretSealer;
 import io.quarkus.grpc.api.ServerBuilderCustomizer;
 import io.quarkus.grpc.runtime.config.GrpcServerConfiguration;

@@ -2,6 +2,7 @@ package dev.atrest.keyservice.bootstrap;
 
 import dev.atrest.keyservice.access.TokenMacs;
 import dev.atrest.keyservice.audit.AuditChain;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyWrapper;
 import dev.atrest.keyservice.crypto.SecretSealer;

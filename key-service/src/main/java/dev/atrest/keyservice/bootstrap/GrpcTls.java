@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.bootstrap;
 
+import dev.atrest.keyservice.config.AtrestConfig;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;

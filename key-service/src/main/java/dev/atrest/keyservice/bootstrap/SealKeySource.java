@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.bootstrap;
 
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package dev.atrest.keyservice.bootstrap;
 
+import dev.atrest.keyservice.access.RefusalGuard;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.PathConverter;
@@ -58,7 +60,7 @@ public final class StartupChecks {
     }
 
     private static void check(AtrestConfig atrest, Config config) {
-        checkRefusals(atrest.refusals());
+        RefusalGuard.checkSettings(atrest.refusals());
         if (atrest.auth().developmentMode()) {
             AccessStartup.refuseUnlessLoopback(
                     config.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("0.0.0.0"));
@@ -74,22 +76,6 @@ public final class StartupChecks {
         }
     }
 
-    /** @throws IllegalStateException naming the setting whose value makes no sense */
-    public static void checkRefusals(AtrestConfig.Refusals refusals) {
-        if (!(refusals.ratePerSecond() > 0)) {
-            throw new IllegalStateException("atrest.refusals.rate-per-second must be above 0, not " + refusals.ratePerSecond());
-        }
-        if (refusals.burst() < 1) {
-            throw new IllegalStateException("atrest.refusals.burst must be at least 1, not " + refusals.burst());
-        }
-        if (refusals.auditWindow().isNegative()) {
-            throw new IllegalStateException("atrest.refusals.audit-window must not be negative, not " + refusals.auditWindow());
-        }
-        if (refusals.maxTrackedCallers() < 1) {
-            throw new IllegalStateException("atrest.refusals.max-tracked-callers must be at least 1, not "
-                    + refusals.maxTrackedCallers());
-        }
-    }
 
     /** The {@code atrest.*} settings as the service will see them: a wrong type or a missing value fails here. */
     private static AtrestConfig mapped(Config config) {

@@ -6,7 +6,7 @@ package dev.atrest.keyservice.domain;
  */
 public abstract sealed class AtrestException extends RuntimeException
         permits InvalidArgumentException, PreconditionFailedException, NotFoundException,
-                ConcurrentModificationException, KmsUnavailableException, AuditBacklogException,
+                ConcurrentUpdateException, KmsUnavailableException, AuditBacklogException,
                 UnauthenticatedException, PermissionDeniedException {
 
     protected AtrestException(String message) {

@@ -14,7 +14,7 @@ public final class Etags {
     /** Throws if the caller sent an etag and it does not name {@code currentVersion}. */
     public static void check(String expected, long currentVersion, String what) {
         if (expected != null && !expected.isEmpty() && !expected.equals(of(currentVersion))) {
-            throw new ConcurrentModificationException(
+            throw new ConcurrentUpdateException(
                     what + " has changed since it was read (etag mismatch): read it again and retry");
         }
     }

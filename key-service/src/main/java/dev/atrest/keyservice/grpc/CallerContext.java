@@ -5,7 +5,7 @@ import io.grpc.Context;
 
 /** The authenticated caller of the current RPC, placed in the gRPC context by the authentication interceptor. */
 public final class CallerContext {
-    static final Context.Key<Caller> KEY = Context.key("atrest-caller");
+    public static final Context.Key<Caller> KEY = Context.key("atrest-caller");
 
     private CallerContext() {}
 

@@ -7,7 +7,7 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import dev.atrest.keyservice.domain.AuditBacklogException;
-import dev.atrest.keyservice.domain.ConcurrentModificationException;
+import dev.atrest.keyservice.domain.ConcurrentUpdateException;
 import dev.atrest.keyservice.domain.FieldViolation;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
@@ -57,7 +57,7 @@ public final class ErrorMapper {
                     .putMetadata("required_role", denied.requiredRole())
                     .putMetadata("project_id", denied.projectId()).build()));
         }
-        if (failure instanceof ConcurrentModificationException conflict) {
+        if (failure instanceof ConcurrentUpdateException conflict) {
             return status(Code.ABORTED, conflict.getMessage(), null);
         }
         if (failure instanceof KmsUnavailableException unavailable) {

@@ -3,10 +3,10 @@ package dev.atrest.keyservice.grpc;
 import dev.atrest.keyservice.domain.Provider;
 import dev.atrest.v1.EncryptionAtRestProvider;
 
-final class Providers {
+public final class Providers {
     private Providers() {}
 
-    static EncryptionAtRestProvider toMessage(Provider provider) {
+    public static EncryptionAtRestProvider toMessage(Provider provider) {
         return switch (provider) {
             case AWS -> EncryptionAtRestProvider.AWS;
             case LOCAL -> EncryptionAtRestProvider.LOCAL;
@@ -15,7 +15,7 @@ final class Providers {
     }
 
     /** The domain provider, or null when unset or unknown (the caller reports it as a field violation). */
-    static Provider fromMessage(EncryptionAtRestProvider provider) {
+    public static Provider fromMessage(EncryptionAtRestProvider provider) {
         return switch (provider) {
             case AWS -> Provider.AWS;
             case LOCAL -> Provider.LOCAL;

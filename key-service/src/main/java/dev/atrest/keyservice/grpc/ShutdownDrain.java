@@ -29,16 +29,16 @@ public class ShutdownDrain {
     private volatile boolean draining;
 
     /** First of all shutdown observers: before the audit log drains (2500) and the refusal counts are recorded (1000). */
-    void onShutdown(@Observes @Priority(1) ShutdownEvent shutdown) {
+    public void onShutdown(@Observes @Priority(1) ShutdownEvent shutdown) {
         draining = true;
     }
 
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
     /** {@code call}, whose failures while draining end UNAVAILABLE. */
-    <Q, A> ServerCall<Q, A> watch(ServerCall<Q, A> call) {
+    public <Q, A> ServerCall<Q, A> watch(ServerCall<Q, A> call) {
         return new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {

@@ -4,11 +4,11 @@ import com.google.protobuf.Timestamp;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-final class Timestamps {
+public final class Timestamps {
     private Timestamps() {}
 
     /** Sets a timestamp field only when there is a time: an unset field reads as "never". */
-    static void set(Instant instant, Consumer<Timestamp> setter) {
+    public static void set(Instant instant, Consumer<Timestamp> setter) {
         if (instant != null) {
             setter.accept(Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build());
         }

@@ -7,10 +7,10 @@ import java.time.Duration;
  * RESOURCE_EXHAUSTED without authenticating it or reading the database. A transport concern, not a
  * domain error, hence outside the domain's exception family; mapped in {@link ErrorMapper} all the same.
  */
-final class TooManyRefusalsException extends RuntimeException {
+public final class TooManyRefusalsException extends RuntimeException {
     private final Duration retryAfter;
 
-    TooManyRefusalsException(Duration retryAfter) {
+    public TooManyRefusalsException(Duration retryAfter) {
         super("too many refused calls from this caller; retry after " + Math.max(1, retryAfter.toMillis()) + " ms",
                 null, false, false);
         this.retryAfter = retryAfter;

@@ -4,10 +4,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 
 /** Runs a unary RPC body and sends either its result or the mapped error, never both. */
-final class UnaryCalls {
+public final class UnaryCalls {
     private UnaryCalls() {}
 
-    static <T> void respond(StreamObserver<T> observer, Supplier<T> body) {
+    public static <T> void respond(StreamObserver<T> observer, Supplier<T> body) {
         T response;
         try {
             response = body.get();

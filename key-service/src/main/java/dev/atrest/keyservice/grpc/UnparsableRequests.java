@@ -17,10 +17,10 @@ import java.util.List;
  * thrown there would be replaced by UNKNOWN all the same); {@link AccessInterceptor}, first on every call,
  * authenticates the caller and then refuses a null request as INVALID_ARGUMENT before anything reads or stores it.
  */
-final class UnparsableRequests {
+public final class UnparsableRequests {
     private UnparsableRequests() {}
 
-    static ServerServiceDefinition refused(ServerServiceDefinition service) {
+    public static ServerServiceDefinition refused(ServerServiceDefinition service) {
         ServiceDescriptor original = service.getServiceDescriptor();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
                 .setSchemaDescriptor(original.getSchemaDescriptor());

@@ -1,6 +1,6 @@
 package dev.atrest.keyservice.kms;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.atrest.keyservice.kms;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.Aad;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import dev.atrest.keyservice.crypto.KeyWrapper;

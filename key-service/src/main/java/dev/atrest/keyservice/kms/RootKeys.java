@@ -1,6 +1,6 @@
 package dev.atrest.keyservice.kms;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.domain.Provider;

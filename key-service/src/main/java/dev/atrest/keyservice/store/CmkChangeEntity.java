@@ -1,11 +1,11 @@
 package dev.atrest.keyservice.store;
 
-import dev.atrest.keyservice.domain.Provider;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.AttributeOverride;
+import jakarta.persistence.AttributeOverrides;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -24,31 +24,19 @@ public class CmkChangeEntity extends PanacheEntityBase {
     @Column(name = "from_generation", nullable = false, updatable = false)
     public int fromGeneration;
 
-    @Enumerated(EnumType.STRING)
-    @Column(name = "from_provider", nullable = false, updatable = false)
-    public Provider fromProvider;
-
-    @Column(name = "from_aws_cmk_id", updatable = false)
-    public String fromAwsCmkId;
-
-    @Column(name = "from_aws_region", updatable = false)
-    public String fromAwsRegion;
-
-    @Column(name = "from_aws_role_arn", updatable = false)
-    public String fromAwsRoleArn;
-
-    @Column(name = "from_aws_external_id", updatable = false)
-    public String fromAwsExternalId;
-
-    @Column(name = "from_aws_access_key_id", updatable = false)
-    public String fromAwsAccessKeyId;
-
-    /** Sealed under the service's seal key with the project as AAD, exactly as the project row held it. */
-    @Column(name = "from_aws_secret_sealed", updatable = false)
-    public byte[] fromAwsSecretSealed;
-
-    @Column(name = "from_local_key_id", updatable = false)
-    public String fromLocalKeyId;
+    /** The root key the project is leaving, exactly as its row held it (the secret sealed with the project as AAD). */
+    @Embedded
+    @AttributeOverrides({
+            @AttributeOverride(name = "provider", column = @Column(name = "from_provider", nullable = false, updatable = false)),
+            @AttributeOverride(name = "awsCmkId", column = @Column(name = "from_aws_cmk_id", updatable = false)),
+            @AttributeOverride(name = "awsRegion", column = @Column(name = "from_aws_region", updatable = false)),
+            @AttributeOverride(name = "awsRoleArn", column = @Column(name = "from_aws_role_arn", updatable = false)),
+            @AttributeOverride(name = "awsExternalId", column = @Column(name = "from_aws_external_id", updatable = false)),
+            @AttributeOverride(name = "awsAccessKeyId", column = @Column(name = "from_aws_access_key_id", updatable = false)),
+            @AttributeOverride(name = "awsSecretSealed", column = @Column(name = "from_aws_secret_sealed", updatable = false)),
+            @AttributeOverride(name = "localKeyId", column = @Column(name = "from_local_key_id", updatable = false))
+    })
+    public RootKeyColumns from;
 
     @Column(name = "started_time", nullable = false, updatable = false)
     public Instant startedTime;

@@ -1,17 +1,15 @@
 package dev.atrest.keyservice.store;
 
-import dev.atrest.keyservice.domain.Provider;
+import dev.atrest.keyservice.domain.CmkAgePolicy;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import dev.atrest.keyservice.domain.CmkAgePolicy;
 import java.time.Instant;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.OptimisticLock;
@@ -29,31 +27,9 @@ public class ProjectEncryptionEntity extends PanacheEntityBase {
 
     public boolean enabled;
 
-    @Enumerated(EnumType.STRING)
-    @Column(name = "root_provider")
-    public Provider rootProvider;
-
-    @Column(name = "aws_cmk_id")
-    public String awsCmkId;
-
-    @Column(name = "aws_region")
-    public String awsRegion;
-
-    @Column(name = "aws_role_arn")
-    public String awsRoleArn;
-
-    @Column(name = "aws_external_id")
-    public String awsExternalId;
-
-    @Column(name = "aws_access_key_id")
-    public String awsAccessKeyId;
-
-    /** Sealed under the service's seal key; never the plaintext. */
-    @Column(name = "aws_secret_sealed")
-    public byte[] awsSecretSealed;
-
-    @Column(name = "local_key_id")
-    public String localKeyId;
+    /** The project's current root key; null when none is stored. */
+    @Embedded
+    public RootKeyColumns rootKey;
 
     /**
      * The key the configured root key resolved to when it was last stored or moved to (KMS's key ARN, or

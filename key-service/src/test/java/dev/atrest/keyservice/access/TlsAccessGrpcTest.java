@@ -5,6 +5,7 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.domain.Snapshot;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.BearerToken;
 import dev.atrest.keyservice.support.Client;

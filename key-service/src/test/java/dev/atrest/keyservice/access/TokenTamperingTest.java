@@ -3,6 +3,7 @@ package dev.atrest.keyservice.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atrest.keyservice.domain.AccessToken;
 import dev.atrest.keyservice.domain.BearerTokens;
 import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import dev.atrest.keyservice.support.Api;

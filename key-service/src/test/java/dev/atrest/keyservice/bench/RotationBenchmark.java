@@ -4,11 +4,11 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.atrest.keyservice.app.DatabaseKeys;
-import dev.atrest.keyservice.app.ReleasedDatabaseKey;
 import dev.atrest.keyservice.bench.LatencyProbe.Latencies;
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyWrapper;
+import dev.atrest.keyservice.datakey.DatabaseKeys;
+import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
 import dev.atrest.keyservice.kms.LocalRootKeyProvider;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.EncryptionAtRestProvider;

@@ -3,6 +3,7 @@ package dev.atrest.keyservice.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;

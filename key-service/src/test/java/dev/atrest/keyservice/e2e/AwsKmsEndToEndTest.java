@@ -5,7 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.DatabaseKeys;
+import dev.atrest.keyservice.datakey.DatabaseKeys;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
@@ -195,7 +195,7 @@ class AwsKmsEndToEndTest {
             assertThat(response.toString()).doesNotContain(SECRET);
         }
         byte[] sealed = QuarkusTransaction.requiringNew().call(
-                () -> projectRows.findByProjectId(project).orElseThrow().awsSecretSealed);
+                () -> projectRows.findByProjectId(project).orElseThrow().rootKey.awsSecretSealed);
         assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
     }
 

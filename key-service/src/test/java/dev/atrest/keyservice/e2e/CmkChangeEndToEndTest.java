@@ -7,8 +7,8 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.DatabaseKeys;
-import dev.atrest.keyservice.app.ReleasedDatabaseKey;
+import dev.atrest.keyservice.datakey.DatabaseKeys;
+import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;

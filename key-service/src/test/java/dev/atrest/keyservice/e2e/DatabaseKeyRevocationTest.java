@@ -7,8 +7,8 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.KeyAccessChanged;
-import dev.atrest.keyservice.app.KeyHealthChecks;
+import dev.atrest.keyservice.cmkchange.KeyHealthChecks;
+import dev.atrest.keyservice.masterkey.KeyAccessChanged;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
 import dev.atrest.v1.DatabaseKey;

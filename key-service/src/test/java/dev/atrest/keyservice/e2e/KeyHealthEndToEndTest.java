@@ -7,13 +7,13 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.DatabaseKeys;
-import dev.atrest.keyservice.app.KeyHealth;
-import dev.atrest.keyservice.app.KeyHealthChecks;
+import dev.atrest.keyservice.cmkchange.KeyHealthChecks;
+import dev.atrest.keyservice.datakey.DatabaseKeys;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.grpc.ErrorMapper;
+import dev.atrest.keyservice.health.KeyHealth;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
 import dev.atrest.v1.Alert;

@@ -5,7 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.KeyStateDriver;
+import dev.atrest.keyservice.rotation.KeyStateDriver;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.PrepareSnapshotRestoreRequest;

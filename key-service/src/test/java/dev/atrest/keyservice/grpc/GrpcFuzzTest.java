@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.atrest.keyservice.audit.RequestResources;
 import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Role;
 import dev.atrest.keyservice.support.Api;

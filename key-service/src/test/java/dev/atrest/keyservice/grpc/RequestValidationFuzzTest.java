@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.atrest.keyservice.access.AccessMessages;
 import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
 import dev.atrest.keyservice.domain.NewAccessToken;
 import dev.atrest.keyservice.domain.ProjectEncryptionUpdate;
 import dev.atrest.keyservice.kms.AwsClients;
+import dev.atrest.keyservice.project.ProjectMessages;
 import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.CreateAccessTokenRequest;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
-import dev.atrest.keyservice.support.ProviderConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.SecretValue;
+import dev.atrest.keyservice.support.ProviderConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -2,8 +2,8 @@ package dev.atrest.keyservice.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.atrest.keyservice.app.DatabaseKeys;
-import dev.atrest.keyservice.app.ReleasedDatabaseKey;
+import dev.atrest.keyservice.datakey.DatabaseKeys;
+import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
 import dev.atrest.keyservice.domain.DatabaseKeyRef;
 import dev.atrest.keyservice.domain.KeyRing;
 import dev.atrest.keyservice.domain.KeyState;

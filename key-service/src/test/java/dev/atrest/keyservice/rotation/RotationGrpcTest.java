@@ -8,8 +8,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.atrest.keyservice.app.DatabaseKeys;
-import dev.atrest.keyservice.app.RotationChecks;
+import dev.atrest.keyservice.datakey.DatabaseKeys;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.v1.EncryptionAtRestProvider;

@@ -1,6 +1,6 @@
 package dev.atrest.keyservice.support;
 
-import dev.atrest.keyservice.bootstrap.AtrestConfig;
+import dev.atrest.keyservice.config.AtrestConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

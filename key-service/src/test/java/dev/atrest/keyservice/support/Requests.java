@@ -2,6 +2,7 @@ package dev.atrest.keyservice.support;
 
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.EncryptionAtRestProvider;
+import dev.atrest.v1.ListClusterKeysRequest;
 import dev.atrest.v1.LocalKeyConfig;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.SetClusterEncryptionRequest;
@@ -30,5 +31,9 @@ public final class Requests {
     public static SetClusterEncryptionRequest setCluster(String projectId, String cluster, EncryptionAtRestProvider provider) {
         return SetClusterEncryptionRequest.newBuilder().setProjectId(projectId).setClusterName(cluster)
                 .setEncryptionAtRestProvider(provider).build();
+    }
+
+    public static ListClusterKeysRequest keys(String projectId, String cluster) {
+        return ListClusterKeysRequest.newBuilder().setProjectId(projectId).setClusterName(cluster).build();
     }
 }

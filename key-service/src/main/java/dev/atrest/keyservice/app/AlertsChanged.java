@@ -1,4 +1,0 @@
-package dev.atrest.keyservice.app;
-
-/** Fired when a project's alerts open or close, so that views of them (metrics) can refresh after commit. */
-public record AlertsChanged(String projectId) {}

@@ -1,7 +1,0 @@
-package dev.atrest.keyservice.app;
-
-/**
- * A database key as stored: wrapped under a master-key version of its cluster. Ciphertext only, so it
- * may be kept in memory ({@link ReleaseCache}).
- */
-record StoredDatabaseKey(int version, int masterKeyVersion, byte[] wrappedKey, MasterKeyId masterKey) {}
