@@ -7,9 +7,9 @@ import dev.atrest.keyservice.domain.NewAccessToken;
 import dev.atrest.keyservice.domain.NotFoundException;
 import dev.atrest.keyservice.store.AccessTokenEntity;
 import dev.atrest.keyservice.store.AccessTokenRepository;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,19 +64,22 @@ public class AccessTokens {
         if (tokenId.length() > 64) {
             throw InvalidArgumentException.of("token_id", "must be at most 64 characters (tokens are named tok-…)");
         }
-        AccessToken revoked = QuarkusTransaction.requiringNew().call(() -> {
-            AccessTokenEntity row = rows.findByIdOptional(tokenId)
-                    .orElseThrow(() -> new NotFoundException("no access token " + tokenId));
-            if (row.revokeTime == null) {
-                row.revokeTime = clock.instant();
-            }
-            ledger.append(tokenId, row.revokeTime);
-            return row.toDomain();
-        });
+        AccessToken revoked = revokeRow(tokenId);
         ledger.remember(tokenId, revoked.revokeTime());
         authenticator.forget(tokenId);
         anchor.anchorHead(); // never throws: a failure to write the anchor is retried, the revocation stands
         return revoked;
+    }
+
+    @Transactional(TxType.REQUIRES_NEW)
+    AccessToken revokeRow(String tokenId) {
+        AccessTokenEntity row = rows.findByIdOptional(tokenId)
+                .orElseThrow(() -> new NotFoundException("no access token " + tokenId));
+        if (row.revokeTime == null) {
+            row.revokeTime = clock.instant();
+        }
+        ledger.append(tokenId, row.revokeTime);
+        return row.toDomain();
     }
 
     /** The tokens the service created (a row that fails its MAC is left out, and reported), newest first. */

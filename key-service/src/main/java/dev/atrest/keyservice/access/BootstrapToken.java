@@ -6,8 +6,9 @@ import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.domain.Role;
 import dev.atrest.keyservice.store.AccessTokenEntity;
 import dev.atrest.keyservice.store.AccessTokenRepository;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -71,7 +72,7 @@ public class BootstrapToken {
     }
 
     private void create(Path file) {
-        if (QuarkusTransaction.requiringNew().call(rows::anyExists)) {
+        if (anyTokenExists()) {
             LOG.debugf("access tokens exist: no bootstrap token needed");
             return;
         }
@@ -80,18 +81,27 @@ public class BootstrapToken {
             AccessToken token = new AccessToken(TOKEN_ID, "bootstrap", Role.ADMIN, Set.of(), true, clock.instant(),
                     null, null, Caller.SERVICE);
             String sha256 = BearerTokens.sha256Hex(secret.value());
-            QuarkusTransaction.requiringNew().run(() -> rows.persist(AccessTokenEntity.of(token, sha256,
-                    integrity.rowMac(token, sha256))));
+            store(AccessTokenEntity.of(token, sha256, integrity.rowMac(token, sha256)));
         } catch (RuntimeException lostOrFailed) {
             if (secret.createdHere()) {
                 BootstrapTokenFile.delete(file);
             }
-            if (QuarkusTransaction.requiringNew().call(rows::anyExists)) {
+            if (anyTokenExists()) {
                 LOG.infof("another replica created the bootstrap admin token first; use the file it wrote");
                 return;
             }
             throw lostOrFailed;
         }
         LOG.infof("created the bootstrap admin token (all projects); its secret is in %s", file.toAbsolutePath());
+    }
+
+    @Transactional(TxType.REQUIRES_NEW)
+    boolean anyTokenExists() {
+        return rows.anyExists();
+    }
+
+    @Transactional(TxType.REQUIRES_NEW)
+    void store(AccessTokenEntity row) {
+        rows.persist(row);
     }
 }

@@ -8,10 +8,10 @@ import dev.atrest.keyservice.audit.KmsAnchor;
 import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -106,8 +106,8 @@ public class RevocationAnchor {
         }
     }
 
-    private Optional<byte[]> macAt(long sequence) {
-        return QuarkusTransaction.joiningExisting().call(() -> store.between(sequence - 1, sequence).stream()
-                .findFirst().map(entry -> entry.mac));
+    @Transactional
+    Optional<byte[]> macAt(long sequence) {
+        return store.between(sequence - 1, sequence).stream().findFirst().map(entry -> entry.mac);
     }
 }

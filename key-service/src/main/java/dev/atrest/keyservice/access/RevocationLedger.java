@@ -5,8 +5,8 @@ import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import dev.atrest.keyservice.store.AccessTokenRevocationEntity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -135,17 +135,17 @@ public class RevocationLedger {
         reports.report("", problem);
     }
 
-    private Optional<LedgerHead> storedHead() {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            AccessTokenLedgerHeadEntity head = store.head(false);
-            return head == null || head.lastMac == null ? Optional.empty()
-                    : Optional.of(new LedgerHead(head.lastSequence, head.lastMac));
-        });
+    @Transactional
+    Optional<LedgerHead> storedHead() {
+        AccessTokenLedgerHeadEntity head = store.head(false);
+        return head == null || head.lastMac == null ? Optional.empty()
+                : Optional.of(new LedgerHead(head.lastSequence, head.lastMac));
     }
 
     /** Entries after {@code after} up to the head just read: later ones belong to a head not read yet. */
-    private List<LedgerCheck.Entry> entriesBetween(long after, long upTo) {
-        return QuarkusTransaction.joiningExisting().call(() -> store.between(after, upTo).stream()
-                .map(row -> new LedgerCheck.Entry(row.sequence, row.tokenId, row.revokeTime, row.mac)).toList());
+    @Transactional
+    List<LedgerCheck.Entry> entriesBetween(long after, long upTo) {
+        return store.between(after, upTo).stream()
+                .map(row -> new LedgerCheck.Entry(row.sequence, row.tokenId, row.revokeTime, row.mac)).toList();
     }
 }

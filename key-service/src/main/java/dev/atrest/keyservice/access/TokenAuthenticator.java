@@ -6,8 +6,8 @@ import dev.atrest.keyservice.domain.BearerTokens;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.domain.UnauthenticatedException;
 import dev.atrest.keyservice.store.AccessTokenRepository;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +92,11 @@ public class TokenAuthenticator {
     /** The token with this hash, if its row is one the service wrote; revoked if the row or the ledger says so. */
     private Optional<AccessToken> find(String sha256) {
         integrity.refreshRevocations();
-        return QuarkusTransaction.joiningExisting().call(() -> rows.findBySha256(sha256).flatMap(integrity::check));
+        return checkedRow(sha256);
+    }
+
+    @Transactional
+    Optional<AccessToken> checkedRow(String sha256) {
+        return rows.findBySha256(sha256).flatMap(integrity::check);
     }
 }

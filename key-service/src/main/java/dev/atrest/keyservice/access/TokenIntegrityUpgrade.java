@@ -7,8 +7,9 @@ import dev.atrest.keyservice.store.AccessTokenLedgerHeadEntity;
 import dev.atrest.keyservice.store.AccessTokenLedgerRepository;
 import dev.atrest.keyservice.store.AccessTokenRepository;
 import dev.atrest.keyservice.store.AccessTokenRevocationEntity;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
@@ -50,21 +51,25 @@ public class TokenIntegrityUpgrade {
 
     /** Upgrades unless done already (by this replica, an earlier start or another replica). */
     public void runOnce() {
-        String refused = QuarkusTransaction.requiringNew().call(() -> {
-            AccessTokenLedgerHeadEntity head = ledger.head(true); // every replica starting now waits here
-            if (head != null && head.lastMac != null) {
-                return null;
-            }
-            if (head == null || head.lastSequence != 0 || ledger.count() > 0 || tokens.anyWithMac()) {
-                return "the marker that token integrity was set up is gone while protected rows remain:"
-                        + " rows without a MAC are not adopted";
-            }
-            adopt(head);
-            return null;
-        });
+        String refused = adoptUnlessDone();
         if (refused != null) {
             reports.report("", refused);
         }
+    }
+
+    /** Null when done (now or before); otherwise why the rows are not adopted. */
+    @Transactional(TxType.REQUIRES_NEW)
+    String adoptUnlessDone() {
+        AccessTokenLedgerHeadEntity head = ledger.head(true); // every replica starting now waits here
+        if (head != null && head.lastMac != null) {
+            return null;
+        }
+        if (head == null || head.lastSequence != 0 || ledger.count() > 0 || tokens.anyWithMac()) {
+            return "the marker that token integrity was set up is gone while protected rows remain:"
+                    + " rows without a MAC are not adopted";
+        }
+        adopt(head);
+        return null;
     }
 
     private void adopt(AccessTokenLedgerHeadEntity head) {

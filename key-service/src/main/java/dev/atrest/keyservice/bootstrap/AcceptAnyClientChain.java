@@ -8,7 +8,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The server's trust manager when client certificates are asked for: it lets every client chain through
- * the handshake, because the service checks it itself, per call (app/CertificateAuthenticator), where a
+ * the handshake, because the service checks it itself, per call (access/CertificateAuthenticator), where a
  * refusal can be answered UNAUTHENTICATED with the reason and audited instead of ending in a failed
  * handshake nobody can explain. It names no acceptable issuers, so clients send the certificate they
  * have rather than silently none. It is never asked about servers: this is a server's context.

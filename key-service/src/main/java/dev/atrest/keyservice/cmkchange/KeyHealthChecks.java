@@ -5,14 +5,15 @@ import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.health.KeyHealth;
 import dev.atrest.keyservice.health.KeyMetrics;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Re-validates every enabled project's root keys (run every {@code atrest.validation.interval} by
- * {@code jobs.KeyHealthJob}), and ValidateProjectEncryption for one project. Each project is checked in
+ * {@link KeyHealthJob}), and ValidateProjectEncryption for one project. Each project is checked in
  * transactions of its own and one project's failure never stops the others. Safe to run twice or on
  * several replicas: each check decides under the project's row lock, the decisions are idempotent, and
  * a CMK change is moved by one run at a time, so a second run only costs KMS calls.
@@ -38,7 +39,7 @@ public class KeyHealthChecks {
 
     /** Checks every enabled project once, then refreshes the key-age metrics. */
     public Summary run() {
-        List<String> projectIds = QuarkusTransaction.requiringNew().call(projects::enabledProjectIds);
+        List<String> projectIds = enabledProjectIds();
         int unreachable = 0;
         int failed = 0;
         for (String projectId : projectIds) {
@@ -55,6 +56,11 @@ public class KeyHealthChecks {
         Summary summary = new Summary(projectIds.size(), unreachable, failed);
         LOG.debugf("CMK health checks done: %s", summary);
         return summary;
+    }
+
+    @Transactional(TxType.REQUIRES_NEW)
+    List<String> enabledProjectIds() {
+        return projects.enabledProjectIds();
     }
 
     /**

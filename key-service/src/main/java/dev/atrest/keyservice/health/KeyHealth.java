@@ -20,7 +20,6 @@ import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.store.ProjectRows;
 import dev.atrest.keyservice.store.WrappingKeyUse;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -38,7 +37,7 @@ import org.jboss.logging.Logger;
  * wraps a live master key, sort the answers into a verdict or unreachability, and store the alerts and
  * the validity that {@link AlertDecisions} derives from them. When the configured key (an alias) now
  * resolves to another key than the one wrapping the master keys, the check starts a CMK change to it
- * ({@link KeyHealthChecks} then moves the keys). The periodic job and ValidateProjectEncryption both
+ * ({@code cmkchange.KeyHealthChecks} then moves the keys). The periodic job and ValidateProjectEncryption both
  * come here, so they can never disagree.
  */
 @ApplicationScoped
@@ -84,20 +83,20 @@ public class KeyHealth {
         KeyHealthProbe.Findings findings;
         long rowVersion;
         int generation;
-        try (KeyHealthSubject subject = QuarkusTransaction.requiringNew().call(() -> read(projectId))) {
+        try (KeyHealthSubject subject = read(projectId)) {
             rowVersion = subject.rowVersion();
             generation = subject.rootKeyGeneration();
             findings = subject.enabled() ? probe.probe(subject) : null;
         }
-        ProjectEncryption checked = QuarkusTransaction.requiringNew().call(() ->
-                decide(projectId, rowVersion, generation, findings));
+        ProjectEncryption checked = decide(projectId, rowVersion, generation, findings);
         if (findings != null && findings.unreachable() != null) {
             throw findings.unreachable();
         }
         return checked;
     }
 
-    private KeyHealthSubject read(String projectId) {
+    @Transactional(TxType.REQUIRES_NEW)
+    KeyHealthSubject read(String projectId) {
         ProjectEncryptionEntity row = projects.findByProjectId(projectId).orElseThrow(() -> notFound(projectId));
         if (!row.enabled) {
             return KeyHealthSubject.disabled(projectId, row.rowVersion, row.rootKeyGeneration);
@@ -133,7 +132,8 @@ public class KeyHealth {
         return Optional.of(access);
     }
 
-    private ProjectEncryption decide(String projectId, long rowVersion, int generation,
+    @Transactional(TxType.REQUIRES_NEW)
+    ProjectEncryption decide(String projectId, long rowVersion, int generation,
                                      KeyHealthProbe.Findings findings) {
         ProjectEncryptionEntity row = projects.lockByProjectId(projectId).orElseThrow(() -> notFound(projectId));
         if (!row.enabled) {

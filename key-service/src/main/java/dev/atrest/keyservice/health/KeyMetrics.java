@@ -10,11 +10,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -90,17 +91,16 @@ public class KeyMetrics {
     }
 
     /** Reloads open-alert counts and which keys exist, in a short transaction of its own. */
+    @Transactional(TxType.REQUIRES_NEW)
     public void refresh() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Map<AlertType, Long> counts = alerts.countOpenByType();
-            openAlerts.forEach((type, gauge) -> gauge.set(counts.getOrDefault(type, 0L)));
-            cmkKeys = List.copyOf(projects.cmkAges());
-            masterKeys = List.copyOf(clusters.masterKeyAges());
-            if (perProject) {
-                cmkAges.register(rows(cmkKeys), true);
-                masterKeyAges.register(rows(masterKeys), true);
-            }
-        });
+        Map<AlertType, Long> counts = alerts.countOpenByType();
+        openAlerts.forEach((type, gauge) -> gauge.set(counts.getOrDefault(type, 0L)));
+        cmkKeys = List.copyOf(projects.cmkAges());
+        masterKeys = List.copyOf(clusters.masterKeyAges());
+        if (perProject) {
+            cmkAges.register(rows(cmkKeys), true);
+            masterKeyAges.register(rows(masterKeys), true);
+        }
     }
 
     private double oldest(List<KeyAge> ages) {

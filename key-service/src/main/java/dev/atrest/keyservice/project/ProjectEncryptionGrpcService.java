@@ -19,11 +19,9 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class ProjectEncryptionGrpcService implements BindableService, ProjectEncryptionServiceGrpc.AsyncService {
     private final Projects projects;
-    private final ProjectUpdates updates;
 
-    public ProjectEncryptionGrpcService(Projects projects, ProjectUpdates updates) {
+    public ProjectEncryptionGrpcService(Projects projects) {
         this.projects = projects;
-        this.updates = updates;
     }
 
     /**
@@ -42,7 +40,7 @@ public class ProjectEncryptionGrpcService implements BindableService, ProjectEnc
 
     @Override
     public void updateProjectEncryption(UpdateProjectEncryptionRequest request, StreamObserver<ProjectEncryption> response) {
-        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(updates.apply(ProjectMessages.toUpdate(request))));
+        UnaryCalls.respond(response, () -> ProjectMessages.toMessage(projects.apply(ProjectMessages.toUpdate(request))));
     }
 
     @Override

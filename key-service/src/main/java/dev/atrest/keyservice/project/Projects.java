@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.project;
 
+import dev.atrest.keyservice.cmkchange.CmkChanges;
 import dev.atrest.keyservice.cmkchange.KeyHealthChecks;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.domain.EncryptionRules;
@@ -48,13 +49,14 @@ public class Projects {
     private final RootKeys rootKeys;
     private final KeyHealth keyHealth;
     private final KeyHealthChecks keyHealthChecks;
+    private final CmkChanges moves;
     private final Event<KeyAccessChanged> keyAccessChanged;
     private final Clock clock;
 
     Projects(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
              MasterKeyRepository masterKeyRows, CmkChangeRepository cmkChanges, ProjectRows rows, RootKeys rootKeys,
-             KeyHealth keyHealth, KeyHealthChecks keyHealthChecks, Event<KeyAccessChanged> keyAccessChanged,
-             Clock clock) {
+             KeyHealth keyHealth, KeyHealthChecks keyHealthChecks, CmkChanges moves,
+             Event<KeyAccessChanged> keyAccessChanged, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
@@ -63,6 +65,7 @@ public class Projects {
         this.rootKeys = rootKeys;
         this.keyHealth = keyHealth;
         this.keyHealthChecks = keyHealthChecks;
+        this.moves = moves;
         this.keyAccessChanged = keyAccessChanged;
         this.clock = clock;
     }
@@ -75,11 +78,22 @@ public class Projects {
     }
 
     /**
+     * UpdateProjectEncryption: stores the settings, then, when the CMK changed (or an earlier change is
+     * unfinished), moves the project's master keys to it before answering, so that a caller such as
+     * {@code terraform apply} sees the change done or a clear error. The move runs after the settings
+     * commit, one master key per transaction, never inside this method's own transaction.
+     */
+    public ProjectEncryption apply(ProjectEncryptionUpdate update) {
+        ProjectEncryption stored = update(update);
+        return stored.cmkChange().isPresent() ? moves.complete(update.projectId()) : stored;
+    }
+
+    /**
      * Stores a project's settings. A new root key is validated first; if master keys exist under the old
-     * one, a CMK change is recorded (see {@link CmkChanges}) and the caller finishes it after this commits.
+     * one, a CMK change is recorded for {@link #apply} to finish after this commits.
      */
     @Transactional
-    public ProjectEncryption update(ProjectEncryptionUpdate update) {
+    ProjectEncryption update(ProjectEncryptionUpdate update) {
         update.check(RULES);
         Optional<ProjectEncryptionEntity> existing = projects.lockByProjectId(update.projectId());
         update.checkSecretPresent(secretStoredFor(existing, update));

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The rotation check, run periodically by {@code jobs.RotationJob}: rotates every encrypted cluster whose
+ * The rotation check, run periodically by {@link RotationJob}: rotates every encrypted cluster whose
  * master key is older than its period and finishes every rotation left unfinished (by a crash, a restart
  * or a KMS outage). Whether a cluster
  * is due is read from the database each time, never remembered, so rotation keeps happening across
