@@ -45,7 +45,13 @@ if [[ ! -f "$common_protos_jar" ]]; then
 fi
 rm -rf proto/target/buf-deps
 mkdir -p proto/target/buf-deps
-(cd proto/target/buf-deps && unzip -q -o "$common_protos_jar" 'google/rpc/*.proto')
+python3 - "$common_protos_jar" proto/target/buf-deps <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    for name in jar.namelist():
+        if name.startswith("google/rpc/") and name.endswith(".proto"):
+            jar.extract(name, sys.argv[2])
+PY
 
 say "buf lint"
 (cd proto && "$tools/buf" lint src/main/proto)
@@ -65,7 +71,7 @@ newest_source="$(find terraform-bridge/src/main terraform-bridge/pom.xml proto/s
   -print -quit 2>/dev/null || true)"
 if [[ ! -x "$provider_file" || -n "$newest_source" ]]; then
   say "building the provider (${newest_source:-no provider file yet})"
-  mvn -B -q -pl proto,terraform-bridge package -DskipTests
+  mvn -B -q -pl terraform-bridge -am package -DskipTests
 fi
 say "provider schema (tofu providers schema -json)"
 mkdir -p "$work/schema"
