@@ -7,10 +7,11 @@
 #                      comments, with docs/templates/api.md.tmpl
 #   buf lint           proto/ against proto/buf.yaml
 #   buf breaking       proto/ against proto/baseline/atrest-v1.binpb, the last released atrest.v1
+#   links              every relative link in the Markdown files resolves (scripts/check-doc-links.py)
 #
 #   scripts/docs.sh            regenerate the docs in place
 #   scripts/docs.sh --check    generate into a temporary directory and fail if the committed docs differ
-#                              (scripts/test.sh runs this), or if lint, breaking or `tofu fmt` finds anything
+#                              (scripts/test.sh runs this), or if lint, breaking, `tofu fmt` or the link check finds anything
 #
 # The tools come from their Go modules at pinned versions (scripts/test-peers/install-doc-tools.sh, OpenTofu from
 # install-tofu.sh). The provider is built (Maven, `package`) only when its file is missing or older than its sources.
@@ -119,6 +120,9 @@ fi
 
 say "tofu fmt -check terraform-bridge/examples"
 TF_CLI_CONFIG_FILE="$work/schema/cli.tfrc" "$tools/tofu" fmt -check -recursive terraform-bridge/examples
+
+say "relative links in the Markdown files"
+scripts/check-doc-links.py "$repo_root"
 
 # --- the generated set, laid out as under docs/
 mkdir -p "$work/generated"
