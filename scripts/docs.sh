@@ -118,6 +118,11 @@ if ! diff <(list_files terraform-bridge/templates) <(list_files "$work/tf/templa
   exit 1
 fi
 
+# The registry's rules for the rendered files (front matter, layout, a page per resource in the schema).
+"$tools/tfplugindocs" validate --provider-dir "$work/tf" --provider-name atrest \
+  --providers-schema "$work/schema/schema.json" > "$work/tfplugindocs-validate.log" 2>&1 \
+  || { cat "$work/tfplugindocs-validate.log" >&2; exit 1; }
+
 say "tofu fmt -check terraform-bridge/examples"
 TF_CLI_CONFIG_FILE="$work/schema/cli.tfrc" "$tools/tofu" fmt -check -recursive terraform-bridge/examples
 
