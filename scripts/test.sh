@@ -23,6 +23,9 @@ mkdir -p target/test-logs
 # The first pass always runs on the embedded MariaDB, whatever the caller's environment says.
 env -u ATREST_TEST_JDBC_URL mvn -B install "$@" 2>&1 | tee target/test-logs/embedded.log
 
+# Generated docs (Terraform, API reference) must match what is committed; buf lint + breaking on proto/ (seconds).
+scripts/docs.sh --check 2>&1 | tee target/test-logs/docs.log
+
 # The install above only replays the fuzz tests' committed inputs; this fuzzes each for a bounded time.
 scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 

@@ -1,0 +1,4 @@
+import {
+  to = atrest_cluster_encryption.orders
+  id = "payments/orders"
+}

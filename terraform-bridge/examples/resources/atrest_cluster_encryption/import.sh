@@ -1,0 +1,1 @@
+terraform import atrest_cluster_encryption.orders payments/orders

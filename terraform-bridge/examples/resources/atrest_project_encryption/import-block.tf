@@ -1,0 +1,4 @@
+import {
+  to = atrest_project_encryption.payments
+  id = "payments"
+}

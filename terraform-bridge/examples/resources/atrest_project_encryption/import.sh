@@ -1,0 +1,1 @@
+terraform import atrest_project_encryption.payments payments
