@@ -20,6 +20,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
@@ -101,14 +102,16 @@ class RevocationAnchorTest {
         sql().execute("DELETE FROM access_token WHERE token_id = ?", tokenId);
         sql().insert("access_token", rowBefore);
         try {
+            // Replicas built outside CDI have no interceptor to open the transactions their reads declare:
+            // the test opens them.
             RevocationLedger restarted = new RevocationLedger(ledgerRows, macs, reports, new SimpleMeterRegistry());
-            restarted.load();
+            QuarkusTransaction.requiringNew().run(restarted::load);
             assertThat(restarted.intact()).as("the database alone shows nothing").isTrue();
             double tamperedBefore = tampered();
 
             // A replica starting on it: token integrity's set-up loads the ledger and checks it against the anchor.
-            new TokenIntegrity(macs, restarted, upgrade, reports, new RevocationAnchor(anchoring, restarted, ledgerRows,
-                    kms, clock, new SimpleMeterRegistry())).setUp();
+            QuarkusTransaction.requiringNew().run(() -> new TokenIntegrity(macs, restarted, upgrade, reports,
+                    new RevocationAnchor(anchoring, restarted, ledgerRows, kms, clock, new SimpleMeterRegistry())).setUp());
 
             assertThat(restarted.intact()).as("revocations-intact gauge").isFalse();
             assertThat(tampered()).isGreaterThan(tamperedBefore);
@@ -134,7 +137,7 @@ class RevocationAnchorTest {
                     + " SET t.revoke_time = r.revoke_time WHERE t.token_id = ?", tokenId);
         }
         RevocationLedger putBack = new RevocationLedger(ledgerRows, macs, reports, new SimpleMeterRegistry());
-        putBack.load();
+        QuarkusTransaction.requiringNew().run(putBack::load);
         anchor.anchor(putBack);
         assertThat(putBack.intact()).as("intact again once put back").isTrue();
     }

@@ -20,6 +20,7 @@ import dev.atrest.v1.WhoAmIRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -316,7 +317,8 @@ class TokenTamperingTest {
     /** The revocation ledger as a replica starting on this database now loads it. */
     private RevocationLedger replicaStartingNow() {
         RevocationLedger fresh = new RevocationLedger(ledgerRows, macs, reports, new SimpleMeterRegistry());
-        fresh.load();
+        // Built outside CDI, it has no interceptor to open the transaction its reads declare: give it one.
+        QuarkusTransaction.requiringNew().run(fresh::load);
         return fresh;
     }
 
