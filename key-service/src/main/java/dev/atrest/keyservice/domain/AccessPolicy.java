@@ -23,10 +23,14 @@ public final class AccessPolicy {
         ANY_CALLER
     }
 
-    /** @param anyOf holding one of these roles is enough (empty for {@link Scope#ANY_CALLER}) */
+    /** @param anyOf holding one of these roles is enough (empty exactly for {@link Scope#ANY_CALLER}) */
     public record Rule(Set<Role> anyOf, Scope scope) {
         public Rule {
             anyOf = Set.copyOf(anyOf);
+            if (anyOf.isEmpty() != (scope == Scope.ANY_CALLER)) {
+                throw new IllegalArgumentException(scope == Scope.ANY_CALLER
+                        ? "a rule for any caller names no roles" : "a rule names the roles it needs");
+            }
         }
 
         String describeRoles() {
