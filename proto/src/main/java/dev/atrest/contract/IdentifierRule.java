@@ -1,12 +1,12 @@
-package dev.atrest.v1;
+package dev.atrest.contract;
 
 import java.util.regex.Pattern;
 
 /**
  * The atrest.v1 rule for identifiers (project ids, cluster, database and snapshot names, local key ids):
- * 1 to 64 characters of [A-Za-z0-9_-], starting with a letter or digit. Written by hand beside the
- * generated classes so that the key service and the Terraform provider accept exactly the same values;
- * each says in its own words what is wrong.
+ * 1 to 64 characters of [A-Za-z0-9_-], starting with a letter or digit. The key service and the Terraform
+ * provider both check it, so they accept exactly the same values; each says in its own words what is wrong.
+ * Plain Java, apart from the generated classes, so that the service's framework-free domain can use it.
  */
 public final class IdentifierRule {
     public static final int MAX_LENGTH = 64;
