@@ -79,7 +79,8 @@ public final class MethodDeclarations {
         }
         ResourcePattern resource = ResourcePattern.parse(access.getResource(), method.getInputType());
         if (scope == AccessPolicy.Scope.PROJECT && !resource.namesAProject()) {
-            throw new IllegalArgumentException("scope ACCESS_SCOPE_PROJECT needs a resource starting with projects/{…}");
+            throw new IllegalArgumentException(
+                    "scope ACCESS_SCOPE_PROJECT needs a resource starting with projects/{…}");
         }
         return new MethodDeclaration(new AccessPolicy.Rule(roles(access), scope), audited, resource);
     }

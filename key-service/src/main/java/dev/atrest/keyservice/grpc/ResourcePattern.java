@@ -2,6 +2,7 @@ package dev.atrest.keyservice.grpc;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor.JavaType;
 import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class ResourcePattern {
         for (int i = 0; i < names.length; i++) {
             FieldDescriptor field = type == null ? null : type.findFieldByName(names[i]);
             boolean last = i == names.length - 1;
-            FieldDescriptor.JavaType expected = last ? FieldDescriptor.JavaType.STRING : FieldDescriptor.JavaType.MESSAGE;
+            JavaType expected = last ? JavaType.STRING : JavaType.MESSAGE;
             if (field == null || field.isRepeated() || field.getJavaType() != expected) {
                 throw new IllegalArgumentException("{" + dottedPath + "} is not a singular string field of "
                         + requestType.getFullName());

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class AccessPolicyTest {
     private static final String METHOD = "atrest.v1.ExampleService/DoSomething";
-    private static final Optional<Rule> CONSUMER_ON_PROJECT = Optional.of(new Rule(Set.of(Role.KEY_CONSUMER), Scope.PROJECT));
+    private static final Optional<Rule> CONSUMER_ON_PROJECT =
+            Optional.of(new Rule(Set.of(Role.KEY_CONSUMER), Scope.PROJECT));
     private static final Optional<Rule> ADMIN_ON_PROJECT = Optional.of(new Rule(Set.of(Role.ADMIN), Scope.PROJECT));
     private static final Optional<Rule> EITHER_ON_PROJECT =
             Optional.of(new Rule(Set.of(Role.ADMIN, Role.KEY_CONSUMER), Scope.PROJECT));
-    private static final Optional<Rule> ADMIN_EVERYWHERE = Optional.of(new Rule(Set.of(Role.ADMIN), Scope.ALL_PROJECTS));
+    private static final Optional<Rule> ADMIN_EVERYWHERE =
+            Optional.of(new Rule(Set.of(Role.ADMIN), Scope.ALL_PROJECTS));
     private static final Optional<Rule> ANY_CALLER = Optional.of(new Rule(Set.of(), Scope.ANY_CALLER));
 
     @Test

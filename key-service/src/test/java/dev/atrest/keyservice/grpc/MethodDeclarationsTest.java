@@ -33,7 +33,8 @@ class MethodDeclarationsTest {
     void of_validDeclaration_ruleAuditAndResource() {
         MethodDeclaration declared = MethodDeclarations.of(method(CONSUMER_AUDITED, false)).orElseThrow();
 
-        assertThat(declared.rule()).isEqualTo(new AccessPolicy.Rule(Set.of(Role.KEY_CONSUMER), AccessPolicy.Scope.PROJECT));
+        assertThat(declared.rule())
+                .isEqualTo(new AccessPolicy.Rule(Set.of(Role.KEY_CONSUMER), AccessPolicy.Scope.PROJECT));
         assertThat(declared.audited()).isTrue();
         assertThat(declared.resource()).hasToString("projects/{project_id}/clusters/{cluster_name}");
     }
@@ -116,9 +117,11 @@ class MethodDeclarationsTest {
         }
     }
 
-    private static FieldDescriptorProto field(String name, int number, FieldDescriptorProto.Type type, boolean repeated) {
+    private static FieldDescriptorProto field(String name, int number, FieldDescriptorProto.Type type,
+                                              boolean repeated) {
         return FieldDescriptorProto.newBuilder().setName(name).setNumber(number).setType(type)
-                .setLabel(repeated ? FieldDescriptorProto.Label.LABEL_REPEATED : FieldDescriptorProto.Label.LABEL_OPTIONAL)
+                .setLabel(repeated ? FieldDescriptorProto.Label.LABEL_REPEATED
+                        : FieldDescriptorProto.Label.LABEL_OPTIONAL)
                 .build();
     }
 }

@@ -30,7 +30,8 @@ class ResourcePatternTest {
         ResourcePattern pattern = declared(DatabaseKeyServiceGrpc.getGetDatabaseKeyMethod());
 
         assertThat(pattern.describe(GET_KEY.toBuilder().setClusterName(" ").build())).isEqualTo("projects/p1");
-        assertThat(pattern.describe(GET_KEY.toBuilder().setDatabaseName("").build())).isEqualTo("projects/p1/clusters/c1");
+        assertThat(pattern.describe(GET_KEY.toBuilder().setDatabaseName("").build()))
+                .isEqualTo("projects/p1/clusters/c1");
         assertThat(pattern.describe(GET_KEY.toBuilder().clearProjectId().build())).isEmpty();
         assertThat(pattern.projectId(GET_KEY.toBuilder().setProjectId("  ").build())).isEmpty();
     }

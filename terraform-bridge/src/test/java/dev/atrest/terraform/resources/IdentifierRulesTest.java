@@ -10,12 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The identifier rule at plan time: the values the service accepts pass, the others fail on their attribute. */
+/**
+ * The identifier rule at plan time: the values the service accepts pass, the others fail on their attribute.
+ * The longest cases are 64 characters (allowed) and 65 (refused).
+ */
 class IdentifierRulesTest {
     private final Diagnostics diagnostics = new Diagnostics();
 
     @ParameterizedTest
-    @ValueSource(strings = {"p", "0", "prod-eu_1", "A-", "x012345678901234567890123456789012345678901234567890123456789abc"})
+    @ValueSource(strings = {"p", "0", "prod-eu_1", "A-",
+            "x012345678901234567890123456789012345678901234567890123456789abc"})
     void check_wellFormed_noDiagnostic(String value) {
         IdentifierRules.check(Map.of("project_id", value), "project_id", "project_id", diagnostics);
 
