@@ -31,9 +31,9 @@ class PackageMapTest {
     }
 
     @Test
-    void domain_usesNothingButTheJdk() {
+    void domain_usesNothingButTheJdkAndTheContractsRules() {
         noClasses().that().resideInAPackage(ROOT + ".domain..")
-                .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".domain..", "java..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".domain..", "java..", "dev.atrest.contract..")
                 .check(main);
     }
 

@@ -4,6 +4,7 @@ import dev.atrest.keyservice.domain.AccessToken;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.domain.NewAccessToken;
 import dev.atrest.keyservice.grpc.CallerContext;
+import dev.atrest.keyservice.grpc.Roles;
 import dev.atrest.keyservice.grpc.UnaryCalls;
 import dev.atrest.keyservice.grpc.UnparsableRequests;
 import dev.atrest.v1.AccessServiceGrpc;
@@ -41,7 +42,7 @@ public class AccessGrpcService implements BindableService, AccessServiceGrpc.Asy
     @Override
     public void createAccessToken(CreateAccessTokenRequest request, StreamObserver<CreateAccessTokenResponse> response) {
         UnaryCalls.respond(response, () -> AccessMessages.toMessage(tokens.create(NewAccessToken.validate(
-                request.getName(), AccessMessages.toDomain(request.getRole()), request.getProjectIdsList(),
+                request.getName(), Roles.toDomain(request.getRole()), request.getProjectIdsList(),
                 request.getAllProjects(), request.getTtlDays()), CallerContext.current().principal())));
     }
 

@@ -2,7 +2,6 @@ package dev.atrest.keyservice.access;
 
 import com.google.protobuf.Message;
 import dev.atrest.keyservice.audit.AuditEvent;
-import dev.atrest.keyservice.audit.RequestResources;
 import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Caller;
@@ -11,10 +10,13 @@ import dev.atrest.keyservice.domain.PermissionDeniedException;
 import dev.atrest.keyservice.domain.Role;
 import dev.atrest.keyservice.domain.UnauthenticatedException;
 import dev.atrest.keyservice.grpc.ErrorMapper;
+import dev.atrest.keyservice.grpc.MethodDeclaration;
+import dev.atrest.keyservice.grpc.MethodDeclarations;
 import dev.atrest.keyservice.grpc.ShutdownDrain;
 import dev.atrest.keyservice.grpc.ShuttingDownException;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -34,7 +36,8 @@ import javax.net.ssl.SSLSession;
 /**
  * Authentication and authorisation of every RPC, before anything else of the application sees it: who
  * is calling (bearer token and/or client certificate, see {@link CallAuthenticator}), and whether
- * {@link AccessPolicy} lets that caller make this call on the project the request names. Decided when
+ * {@link AccessPolicy} lets that caller make this call, by the rule the RPC declares in the contract
+ * ({@link MethodDeclarations}), on the project the request names. Decided when
  * the request message arrives, since the project is in it; a refused call is closed there, audited,
  * and never reaches the service. An admitted call carries its {@link Caller} in {@link CallerContext}.
  */
@@ -50,7 +53,6 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     public static final int PRIORITY = 2_000_000_000;
     static final Caller DEVELOPER = new Caller("development", Set.of(Role.ADMIN, Role.KEY_CONSUMER), Set.of(), true);
 
-    private final AccessPolicy policy = AccessPolicy.atrestV1();
     private final CallAuthentication authenticator;
     private final RefusalGuard refusals;
     private final ShutdownDrain drain;
@@ -90,7 +92,7 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
                                                                  ServerCallHandler<ReqT, RespT> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (policy.isPublic(method)) {
+        if (AccessPolicy.isPublic(method)) {
             return next.startCall(call, headers);
         }
         if (drain.draining()) {
@@ -103,15 +105,17 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
         // The service's handler is not started until the request is admitted, so ask for the request here.
         call.request(1);
         return new AdmittingListener<>(drain.watch(call), headers, next,
-                request -> admit(method, headers, tls, peer, request), drain::draining);
+                request -> admit(call.getMethodDescriptor(), headers, tls, peer, request), drain::draining);
     }
 
-    private Caller admit(String method, Metadata headers, SSLSession tls, String peer, Object request) {
+    private Caller admit(MethodDescriptor<?, ?> called, Metadata headers, SSLSession tls, String peer, Object request) {
+        String method = called.getFullMethodName();
+        Optional<MethodDeclaration> declared = MethodDeclarations.of(called);
         Message message = request instanceof Message m ? m : null;
         String authorization = headers.get(CallAuthenticator.AUTHORIZATION);
         if (!developmentMode) {
             refusals.throttleBeforeAuthentication(peer, authorization,
-                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource(message), "", ""));
+                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource(declared, message), "", ""));
         }
         Caller caller = null;
         try {
@@ -122,7 +126,8 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
                 throw InvalidArgumentException.of("request",
                         "is not a valid protobuf encoding of the method's request message");
             }
-            policy.authorize(method, caller, message == null ? Optional.empty() : RequestResources.projectId(message));
+            AccessPolicy.authorize(method, declared.map(MethodDeclaration::rule), caller,
+                    message == null ? Optional.empty() : declared.flatMap(d -> d.resource().projectId(message)));
             refusals.admitted(authorization);
             return caller;
         } catch (UnauthenticatedException | PermissionDeniedException refusal) {
@@ -131,13 +136,14 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
             // record names too (the actor alone, "anonymous", would not tell one flood from another).
             String limited = caller == null ? peer : caller.principal();
             String detail = caller == null ? refusal.getMessage() + " (" + peer + ")" : refusal.getMessage();
-            throw refusals.refused(limited, refusal, new AuditEvent(
-                    caller == null ? Caller.ANONYMOUS : caller.principal(), method, resource(message), code, detail));
+            String actor = caller == null ? Caller.ANONYMOUS : caller.principal();
+            throw refusals.refused(limited, refusal,
+                    new AuditEvent(actor, method, resource(declared, message), code, detail));
         }
     }
 
-    private static String resource(Message message) {
-        return message == null ? "" : RequestResources.describe(message);
+    private static String resource(Optional<MethodDeclaration> declared, Message message) {
+        return message == null || declared.isEmpty() ? "" : declared.get().resource().describe(message);
     }
 
     /** "peer:&lt;address&gt;", without the port: one client host is one caller, whichever connection it uses. */

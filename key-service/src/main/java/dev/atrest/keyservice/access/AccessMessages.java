@@ -3,6 +3,7 @@ package dev.atrest.keyservice.access;
 import dev.atrest.keyservice.domain.AccessToken;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.domain.Role;
+import dev.atrest.keyservice.grpc.Roles;
 import dev.atrest.keyservice.grpc.Timestamps;
 import dev.atrest.v1.CreateAccessTokenResponse;
 import dev.atrest.v1.ListAccessTokensResponse;
@@ -12,25 +13,9 @@ import java.util.List;
 public final class AccessMessages {
     private AccessMessages() {}
 
-    /** The domain role, or null for ROLE_UNSPECIFIED (and values this build does not know). */
-    public static Role toDomain(dev.atrest.v1.Role role) {
-        return switch (role) {
-            case ADMIN -> Role.ADMIN;
-            case KEY_CONSUMER -> Role.KEY_CONSUMER;
-            default -> null;
-        };
-    }
-
-    public static dev.atrest.v1.Role toMessage(Role role) {
-        return switch (role) {
-            case ADMIN -> dev.atrest.v1.Role.ADMIN;
-            case KEY_CONSUMER -> dev.atrest.v1.Role.KEY_CONSUMER;
-        };
-    }
-
     public static dev.atrest.v1.AccessToken toMessage(AccessToken token) {
         dev.atrest.v1.AccessToken.Builder message = dev.atrest.v1.AccessToken.newBuilder()
-                .setTokenId(token.tokenId()).setName(token.name()).setRole(toMessage(token.role()))
+                .setTokenId(token.tokenId()).setName(token.name()).setRole(Roles.toMessage(token.role()))
                 .addAllProjectIds(token.projectIds().stream().sorted().toList())
                 .setAllProjects(token.allProjects()).setCreatedBy(token.createdBy());
         Timestamps.set(token.createTime(), message::setCreateTime);
@@ -55,7 +40,7 @@ public final class AccessMessages {
      */
     public static dev.atrest.v1.Caller toMessage(Caller caller) {
         Role role = caller.roles().contains(Role.ADMIN) ? Role.ADMIN : caller.roles().iterator().next();
-        return dev.atrest.v1.Caller.newBuilder().setPrincipal(caller.principal()).setRole(toMessage(role))
+        return dev.atrest.v1.Caller.newBuilder().setPrincipal(caller.principal()).setRole(Roles.toMessage(role))
                 .addAllProjectIds(caller.projectIds().stream().sorted().toList())
                 .setAllProjects(caller.allProjects()).build();
     }

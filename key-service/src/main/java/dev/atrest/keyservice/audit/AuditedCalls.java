@@ -5,6 +5,9 @@ import dev.atrest.keyservice.domain.AuditBacklogException;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.grpc.CallerContext;
 import dev.atrest.keyservice.grpc.ErrorMapper;
+import dev.atrest.keyservice.grpc.MethodDeclaration;
+import dev.atrest.keyservice.grpc.MethodDeclarations;
+import dev.atrest.keyservice.grpc.ResourcePattern;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -16,10 +19,11 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * Records every atrest.v1 call that changes something or releases a key, when it completes: who (the
+ * Records every call of an atrest.v1 RPC that declares itself audited ({@code audit: AUDIT_RULE_EVERY_CALL}
+ * in its {@code (atrest.v1.access)} option: it changes something or releases a key), when it completes: who (the
  * caller the authentication interceptor placed in the context), which method, which resource, and the
  * outcome. The answer is held back until the record is queued, so a key never leaves unaudited: if the
  * audit log cannot take the record, the caller gets UNAVAILABLE instead of the answer.
@@ -37,35 +41,6 @@ public class AuditedCalls implements ServerInterceptor, Prioritized {
     /** Descriptions are short; a longer one is cut so the record stays readable. */
     static final int MAX_DETAIL = 200;
 
-    /** Every atrest.v1 method that changes something or releases a key. */
-    static final Set<String> AUDITED = Set.of(
-            "atrest.v1.ProjectEncryptionService/UpdateProjectEncryption",
-            "atrest.v1.ProjectEncryptionService/DisableProjectEncryption",
-            "atrest.v1.ProjectEncryptionService/ValidateProjectEncryption",
-            "atrest.v1.ClusterEncryptionService/SetClusterEncryption",
-            "atrest.v1.ClusterEncryptionService/RotateMasterKey",
-            "atrest.v1.SnapshotService/RegisterSnapshot",
-            "atrest.v1.SnapshotService/ReleaseSnapshot",
-            "atrest.v1.SnapshotService/PrepareSnapshotRestore",
-            "atrest.v1.DatabaseKeyService/GetDatabaseKey",
-            "atrest.v1.AccessService/CreateAccessToken",
-            "atrest.v1.AccessService/RevokeAccessToken");
-
-    /** Every other atrest.v1 method: reads only. A test requires each method to be in exactly one list. */
-    static final Set<String> READ_ONLY = Set.of(
-            "atrest.v1.ProjectEncryptionService/GetProjectEncryption",
-            "atrest.v1.ClusterEncryptionService/GetClusterEncryption",
-            "atrest.v1.ClusterEncryptionService/ListClusterEncryptions",
-            "atrest.v1.ClusterEncryptionService/ListClusterKeys",
-            "atrest.v1.ClusterEncryptionService/GetRotationStatus",
-            "atrest.v1.SnapshotService/GetSnapshot",
-            "atrest.v1.SnapshotService/ListSnapshots",
-            "atrest.v1.AlertService/ListAlerts",
-            "atrest.v1.AccessService/ListAccessTokens",
-            "atrest.v1.AccessService/WhoAmI",
-            "atrest.v1.AuditService/ListAuditRecords",
-            "atrest.v1.AuditService/VerifyAuditLog");
-
     private final AuditLog auditLog;
 
     public AuditedCalls(AuditLog auditLog) {
@@ -80,10 +55,12 @@ public class AuditedCalls implements ServerInterceptor, Prioritized {
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                                                         ServerCallHandler<Q, A> next) {
-        if (!AUDITED.contains(call.getMethodDescriptor().getFullMethodName())) {
+        // Health checks and reflection declare nothing; an atrest.v1 RPC without a declaration never gets here.
+        Optional<MethodDeclaration> declared = MethodDeclarations.of(call.getMethodDescriptor());
+        if (declared.isEmpty() || !declared.get().audited()) {
             return next.startCall(call, headers);
         }
-        RecordingCall<Q, A> recording = new RecordingCall<>(call, CallerContext.current());
+        RecordingCall<Q, A> recording = new RecordingCall<>(call, declared.get().resource(), CallerContext.current());
         return new SimpleForwardingServerCallListener<>(next.startCall(recording, headers)) {
             @Override
             public void onMessage(Q request) {
@@ -95,12 +72,14 @@ public class AuditedCalls implements ServerInterceptor, Prioritized {
 
     /** Holds the (unary) answer back until the call's record is queued. */
     private final class RecordingCall<Q, A> extends SimpleForwardingServerCall<Q, A> {
+        private final ResourcePattern resource;
         private final Caller callerAtStart;
         private volatile Q request;
         private A answer;
 
-        RecordingCall(ServerCall<Q, A> call, Caller callerAtStart) {
+        RecordingCall(ServerCall<Q, A> call, ResourcePattern resource, Caller callerAtStart) {
             super(call);
+            this.resource = resource;
             this.callerAtStart = callerAtStart;
         }
 
@@ -128,9 +107,9 @@ public class AuditedCalls implements ServerInterceptor, Prioritized {
             Caller current = CallerContext.current();
             Caller caller = current != null ? current : callerAtStart;
             String actor = caller == null ? Caller.ANONYMOUS : caller.principal();
-            String resource = request instanceof Message message ? RequestResources.describe(message) : "";
+            String named = request instanceof Message message ? resource.describe(message) : "";
             String description = status.getDescription() == null ? "" : status.getDescription();
-            return new AuditEvent(actor, getMethodDescriptor().getFullMethodName(), resource,
+            return new AuditEvent(actor, getMethodDescriptor().getFullMethodName(), named,
                     status.getCode().name(), RecordLimits.cut(description, MAX_DETAIL));
         }
     }

@@ -1,16 +1,17 @@
 package dev.atrest.keyservice.domain;
 
+import dev.atrest.contract.IdentifierRule;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * The format rules for every identifier and AWS value the API accepts. Descriptions name the rule,
- * never the rejected value: it may be a secret, or megabytes long.
+ * never the rejected value: it may be a secret, or megabytes long. Which identifiers are well formed is
+ * the contract's {@link IdentifierRule}, which the Terraform provider checks too.
  */
 public final class InputRules {
-    public static final int MAX_ID_LENGTH = 64;
+    public static final int MAX_ID_LENGTH = IdentifierRule.MAX_LENGTH;
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final String ID_RULE =
             "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' or '-', starting with a letter or digit";
     private static final Pattern UUID_KEY_ID =
@@ -38,14 +39,14 @@ public final class InputRules {
     public static void requireId(Violations violations, String field, String value) {
         if (value == null || value.isEmpty()) {
             violations.add(field, "is required");
-        } else if (!ID.matcher(value).matches()) {
+        } else if (!IdentifierRule.matches(value)) {
             violations.add(field, ID_RULE);
         }
     }
 
     /** Whether {@code value} is a well-formed id (project, cluster, database …). */
     public static boolean isId(String value) {
-        return value != null && ID.matcher(value).matches();
+        return IdentifierRule.matches(value);
     }
 
     public void checkAws(Violations violations, String prefix, AwsKmsSettings aws) {
@@ -109,7 +110,7 @@ public final class InputRules {
     }
 
     public static void checkLocalKeyId(Violations violations, String field, String keyId) {
-        if (!ID.matcher(keyId).matches()) {
+        if (!IdentifierRule.matches(keyId)) {
             violations.add(field, ID_RULE);
         }
     }

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.kms;
 
+import dev.atrest.contract.IdentifierRule;
 import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.Aad;
 import dev.atrest.keyservice.crypto.KeyMaterial;
@@ -18,7 +19,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Development stand-in for KMS: named 256-bit root keys in files (mode 0600) under
@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class LocalRootKeyProvider implements RootKeyProvider {
     static final String PREFIX = "local:";
-    /** What InputRules accepts as a LOCAL key id. */
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final Path keyDir;
     private final KeyWrapper wrapper;
@@ -59,7 +57,7 @@ public class LocalRootKeyProvider implements RootKeyProvider {
     @Override
     public String validateWrappingKey(String projectId, RootKeyConfig access, String wrappingKeyId) {
         // Read from the database: never let it name a file outside the key directory.
-        if (!wrappingKeyId.startsWith(PREFIX) || !KEY_ID.matcher(wrappingKeyId.substring(PREFIX.length())).matches()) {
+        if (!wrappingKeyId.startsWith(PREFIX) || !IdentifierRule.matches(wrappingKeyId.substring(PREFIX.length()))) {
             throw KmsErrors.invalid("the LOCAL root key id " + wrappingKeyId + " is malformed");
         }
         LocalKeySettings recorded = new LocalKeySettings(wrappingKeyId.substring(PREFIX.length()));

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Every atrest.v1 service, found by scanning the generated stubs, so a new service is covered by the tests that use this. */
-final class ContractServices {
+public final class ContractServices {
     private ContractServices() {}
 
-    static List<ServiceDescriptor> all() {
+    public static List<ServiceDescriptor> all() {
         try {
             Path location = Path.of(AccessServiceGrpc.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<ServiceDescriptor> services = new ArrayList<>();

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.atrest.keyservice.audit.RequestResources;
-import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Role;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.BearerToken;
@@ -73,7 +71,8 @@ class GrpcFuzzTest {
     DataSource dataSource;
 
     /** One RPC as the fuzzer calls it: its raw-bytes method, its request type, and the token its rule needs. */
-    private record Rpc(MethodDescriptor<byte[], byte[]> method, Descriptors.Descriptor requestType, BearerToken token) {}
+    private record Rpc(MethodDescriptor<byte[], byte[]> method, Descriptors.Descriptor requestType,
+                       ResourcePattern resource, BearerToken token) {}
 
     @Test
     void everyRpc_randomAndMalformedMessages_deliberateStatusNothingStoredServiceHealthy() {
@@ -126,8 +125,8 @@ class GrpcFuzzTest {
         }
         try {
             DynamicMessage sent = DynamicMessage.parseFrom(rpc.requestType(), request);
-            RequestResources.projectId(sent).ifPresent(writtenBy::add);
-            String resource = RequestResources.describe(sent);
+            rpc.resource().projectId(sent).ifPresent(writtenBy::add);
+            String resource = rpc.resource().describe(sent);
             if (resource.startsWith("tokens/")) {
                 writtenBy.add(resource.substring("tokens/".length()));
             }
@@ -142,7 +141,6 @@ class GrpcFuzzTest {
 
     /** Every method of every atrest.v1 service, with an admin token or, where only the data plane may call, a consumer's. */
     private static List<Rpc> everyRpc() {
-        AccessPolicy policy = AccessPolicy.atrestV1();
         BearerToken admin = new BearerToken(Api.ADMIN_TOKEN);
         BearerToken consumer = new BearerToken(Api.createToken(dev.atrest.v1.Role.KEY_CONSUMER).getSecret());
         List<Rpc> rpcs = new ArrayList<>();
@@ -151,10 +149,11 @@ class GrpcFuzzTest {
                     ((ProtoServiceDescriptorSupplier) service.getSchemaDescriptor()).getServiceDescriptor();
             for (Descriptors.MethodDescriptor method : proto.getMethods()) {
                 String name = MethodDescriptor.generateFullMethodName(proto.getFullName(), method.getName());
-                boolean adminMay = policy.rule(name).map(rule -> rule.anyOf().contains(Role.ADMIN)).orElse(true);
+                MethodDeclaration declared = MethodDeclarations.of(method).orElseThrow();
+                boolean adminMay = declared.rule().anyOf().contains(Role.ADMIN);
                 rpcs.add(new Rpc(MethodDescriptor.<byte[], byte[]>newBuilder(RAW_BYTES, RAW_BYTES)
                         .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(name).build(),
-                        method.getInputType(), adminMay ? admin : consumer));
+                        method.getInputType(), declared.resource(), adminMay ? admin : consumer));
             }
         }
         assertThat(rpcs).hasSizeGreaterThanOrEqualTo(23);

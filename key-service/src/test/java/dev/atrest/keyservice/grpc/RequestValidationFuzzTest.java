@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.atrest.keyservice.access.AccessMessages;
 import dev.atrest.keyservice.domain.InputRules;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
 import dev.atrest.keyservice.domain.NewAccessToken;
@@ -68,7 +67,7 @@ class RequestValidationFuzzTest {
         }
         CreateAccessTokenRequest sent = request.build();
         expectAcceptedOrInvalidArgument(() -> NewAccessToken.validate(sent.getName(),
-                AccessMessages.toDomain(sent.getRole()), sent.getProjectIdsList(), sent.getAllProjects(),
+                Roles.toDomain(sent.getRole()), sent.getProjectIdsList(), sent.getAllProjects(),
                 sent.getTtlDays()));
     }
 

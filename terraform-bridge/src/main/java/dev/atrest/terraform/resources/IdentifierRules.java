@@ -1,14 +1,14 @@
 package dev.atrest.terraform.resources;
 
+import dev.atrest.contract.IdentifierRule;
 import dev.atrest.terraform.provider.Diagnostics;
 import java.util.Map;
-import java.util.regex.Pattern;
 
-/** The service's rule for project ids, cluster names and local key ids, checked before any call. */
+/**
+ * The service's rule for project ids, cluster names and local key ids ({@link IdentifierRule}, the same
+ * class the service checks with), checked at plan time so a bad value fails before any call.
+ */
 final class IdentifierRules {
-
-    /** 1 to 64 characters of [A-Za-z0-9_-], starting with a letter or digit (see the atrest.v1 contract). */
-    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private IdentifierRules() {
     }
@@ -26,7 +26,7 @@ final class IdentifierRules {
         }
         if (value.isEmpty()) {
             diagnostics.attributeError(path, "empty " + name, name + " must not be empty");
-        } else if (!IDENTIFIER.matcher(value).matches()) {
+        } else if (!IdentifierRule.matches(value)) {
             diagnostics.attributeError(path, "invalid " + name, name + " must be 1 to 64 characters of "
                     + "[A-Za-z0-9_-] starting with a letter or digit; got " + Diagnostics.quote(value));
         }
