@@ -7,7 +7,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
 import dev.atrest.keyservice.domain.Violations;
-import dev.atrest.keyservice.support.FaultTally;
+import dev.atrest.testsupport.FaultTally;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.Function;

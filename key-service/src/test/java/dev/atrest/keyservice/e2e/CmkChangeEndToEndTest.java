@@ -14,6 +14,7 @@ import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
+import dev.atrest.testsupport.Awaits;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryption;
@@ -53,7 +54,7 @@ class CmkChangeEndToEndTest {
         String newKey = createKey();
         String project = projectWithClusters(oldKey, 3);
         Api.clusters().rotateMasterKey(rotate(project, "c0"));
-        awaitRotated(project, "c0");
+        Awaits.rotationFinished(Api::clusters, project, "c0");
         Map<String, String> before = keyBytes(project, 3);
         Instant changedBefore = changedTime(project);
         MotoRecorder.start();
@@ -112,16 +113,16 @@ class CmkChangeEndToEndTest {
         assertThat(keyBytes(project, CLUSTERS)).isEqualTo(before);
     }
 
-    private void awaitSomeMoved(String project, CompletableFuture<ProjectEncryption> update) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline) && !update.isDone()) {
-            boolean someMoved = QuarkusTransaction.requiringNew().call(() -> masterKeyRows
-                    .list("projectId = ?1 and rootKeyGeneration > 1", project).size() > 0);
-            if (someMoved) {
-                return;
+    /** Until the change has moved a first master key; fails if the update ends before one was seen moving. */
+    private void awaitSomeMoved(String project, CompletableFuture<ProjectEncryption> update) {
+        Awaits.until("a first master key of " + project + " moved to the new CMK", Duration.ofSeconds(30), () -> {
+            if (update.isDone()) {
+                throw new AssertionError("the update ended before a master key was seen moving: "
+                        + update.handle((done, failure) -> failure == null ? done : failure).join());
             }
-            Thread.sleep(1);
-        }
+            return QuarkusTransaction.requiringNew().call(() -> masterKeyRows
+                    .count("projectId = ?1 and rootKeyGeneration > 1", project) > 0);
+        });
     }
 
     private String projectWithClusters(String cmkArn, int clusters) {
@@ -147,19 +148,6 @@ class CmkChangeEndToEndTest {
     private List<MasterKeyEntity> liveMasterKeys(String project) {
         return QuarkusTransaction.requiringNew().call(() -> masterKeyRows
                 .list("projectId = ?1 and state <> ?2", project, KeyState.DESTROYED));
-    }
-
-    private static void awaitRotated(String project, String cluster) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            var status = Api.clusters().getRotationStatus(dev.atrest.v1.GetRotationStatusRequest.newBuilder()
-                    .setProjectId(project).setClusterName(cluster).build());
-            if (!status.getInProgress()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("rotation of " + cluster + " did not finish in 30 s");
     }
 
     private static Instant changedTime(String project) {

@@ -5,10 +5,11 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.RotateMasterKeyRequest;
@@ -110,7 +111,7 @@ class CmkChangeCrashIT {
         }
         tally.keysLost(Math.max(lostWhileDead, stored.keysLost(project)));
         FaultRun.verify(tally, name, () -> {
-            Rows.await(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
+            Awaits.until(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
             assertThat(rows.localKeyId(project)).as(name).isEqualTo(newKey);
             assertThat(rows.masterKeysNotUnder(project, "local:" + newKey)).as("%s: %s", name, how).isEmpty();
             assertThat(rows.cmkLastChanged(project)).as("%s: cmk_last_changed_time", name).isAfter(lastChanged);
@@ -125,7 +126,7 @@ class CmkChangeCrashIT {
             int before = rows.version(project, cluster);
             service.clusters().rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project)
                     .setClusterName(cluster).build());
-            Rows.await(cluster + " rotated", SETTLE,
+            Awaits.until(cluster + " rotated", SETTLE,
                     () -> rows.version(project, cluster) > before && !rows.rotating(project, cluster));
         }
         return times;

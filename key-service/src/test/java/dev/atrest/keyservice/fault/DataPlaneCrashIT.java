@@ -5,10 +5,11 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetDatabaseKeyRequest;
@@ -70,7 +71,7 @@ class DataPlaneCrashIT {
                 long answeredBefore = calls.get();
                 load.start(service.as(consumerToken), run.random);
                 // The kill falls in full flow, not while a just-started service answers its first calls.
-                Rows.await(how + ": the load gets going", Duration.ofSeconds(90), () ->
+                Awaits.until(how + ": the load gets going", Duration.ofSeconds(90), () ->
                         calls.get() >= answeredBefore + CALLS_BEFORE_WINDOW || !load.refusedBeforeKill.isEmpty());
                 Rows.sleep(delay);
                 load.killing();

@@ -5,10 +5,11 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.RotateMasterKeyRequest;
@@ -87,7 +88,7 @@ class RotationCrashIT {
         ListenableFuture<RotationStatus> call = null;
         if (scheduled) {
             rows.backdate(project, cluster);
-            Rows.await(name + ": the periodic check starts the due rotation", SETTLE,
+            Awaits.until(name + ": the periodic check starts the due rotation", SETTLE,
                     () -> rows.version(project, cluster) > before);
         } else {
             call = service.clustersAsync().rotateMasterKey(rotate(project, cluster));
@@ -129,7 +130,7 @@ class RotationCrashIT {
         int before = rows.version(project, cluster);
         long start = System.nanoTime();
         service.clusters().rotateMasterKey(rotate(project, cluster));
-        Rows.await("rotation of " + cluster + " finishes", SETTLE,
+        Awaits.until("rotation of " + cluster + " finishes", SETTLE,
                 () -> rows.version(project, cluster) > before && !rows.rotating(project, cluster));
         return Duration.ofNanos(System.nanoTime() - start).toMillis();
     }
@@ -137,7 +138,7 @@ class RotationCrashIT {
     private static void awaitFinished(ServiceProcess service, String project, String cluster, String name) {
         GetRotationStatusRequest request = GetRotationStatusRequest.newBuilder().setProjectId(project)
                 .setClusterName(cluster).build();
-        Rows.await(name + ": the rotation finishes after the restart", SETTLE, () -> {
+        Awaits.until(name + ": the rotation finishes after the restart", SETTLE, () -> {
             RotationStatus status = service.clusters().getRotationStatus(request);
             return !status.getInProgress() && status.getRewrappedKeys() == status.getTotalKeys();
         });

@@ -3,10 +3,10 @@ package dev.atrest.keyservice.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.Role;
 import java.util.ArrayList;

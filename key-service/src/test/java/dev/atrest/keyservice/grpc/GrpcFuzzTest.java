@@ -11,7 +11,7 @@ import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Role;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.BearerToken;
-import dev.atrest.keyservice.support.FaultTally;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.CreateAccessTokenResponse;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetProjectEncryptionRequest;

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.support;
 
+import dev.atrest.testsupport.Awaits;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -127,19 +127,12 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void awaitPort(int port, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+        Awaits.until("moto_server listening on port " + port, timeout, () -> {
             try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
+                return true;
             } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                return false;
             }
-        }
-        throw new IllegalStateException("moto_server did not listen on port " + port + " within " + timeout);
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.support;
 
+import dev.atrest.testsupport.Awaits;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -114,19 +114,21 @@ public final class Toxiproxy implements AutoCloseable {
     }
 
     private void awaitApi() {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (true) {
-            try {
-                send("GET", "/version", null);
-                return;
-            } catch (UncheckedIOException e) {
-                boolean starting = e.getCause() instanceof ConnectException && process.isAlive();
-                if (!starting || Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("toxiproxy-server did not answer at " + api
-                            + "; see target/it-logs/toxiproxy.log", e);
+        try {
+            Awaits.until("toxiproxy-server answering at " + api, START_TIMEOUT, () -> {
+                try {
+                    send("GET", "/version", null);
+                    return true;
+                } catch (UncheckedIOException e) {
+                    if (e.getCause() instanceof ConnectException && process.isAlive()) {
+                        return false; // still starting
+                    }
+                    throw e;
                 }
-                ServiceProcess.sleep(100);
-            }
+            });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("toxiproxy-server did not answer at " + api
+                    + "; see target/it-logs/toxiproxy.log", e);
         }
     }
 
