@@ -5,7 +5,6 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.Awaits;
@@ -39,16 +38,16 @@ class CmkChangeCrashIT {
 
     @Test
     void cmkChange_killedAtRandomInstants_everyKeyReadableAndChangeCompletes() throws Exception {
-        FaultRun run = FaultRun.of("CmkChangeCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
+        CrashSetup setup = CrashSetup.of("CmkChangeCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        StoredHierarchy stored = setup.stored;
+        Rows rows = setup.rows;
         String project = "cmk-" + UUID.randomUUID().toString().substring(0, 8);
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int resent = 0;
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("cmk-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+             ServiceProcess service = setup.service("cmk-crash").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "k0"));
             int masterKeys = 0;
             for (int i = 0; i < CLUSTERS; i++) {
@@ -89,10 +88,7 @@ class CmkChangeCrashIT {
         UpdateProjectEncryptionRequest update = enableLocal(project, newKey);
 
         ListenableFuture<ProjectEncryption> call = service.projectsAsync().updateProjectEncryption(update);
-        Rows.sleep(delay);
-        service.killHard();
-        tally.trial();
-        tally.faults(1);
+        CrashSetup.killAfter(delay, service, tally);
         Phase phase = oldKey.equals(rows.localKeyId(project)) ? Phase.NOT_STARTED
                 : rows.cmkChangeOpen(project) ? Phase.MOVING : Phase.FINISHED;
         String how = "killed after " + delay + " ms, " + phase;

@@ -5,15 +5,12 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.Awaits;
 import dev.atrest.testsupport.FaultTally;
-import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetDatabaseKeyRequest;
-import dev.atrest.v1.Role;
 import dev.atrest.v1.VerifyAuditLogRequest;
 import dev.atrest.v1.VerifyAuditLogResponse;
 import io.grpc.StatusRuntimeException;
@@ -48,22 +45,21 @@ class DataPlaneCrashIT {
 
     @Test
     void dataPlane_killedUnderLoad_releasedKeysKeptOneKeyPerDatabaseAuditChainIntact() throws Exception {
-        FaultRun run = FaultRun.of("DataPlaneCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
+        CrashSetup setup = CrashSetup.of("DataPlaneCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        StoredHierarchy stored = setup.stored;
+        Rows rows = setup.rows;
         ReleasedKeys released = new ReleasedKeys(stored);
         String project = "dp-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         AtomicLong calls = new AtomicLong();
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("data-plane-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+             ServiceProcess service = setup.service("data-plane-crash").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "root-" + project));
             for (String cluster : clusters) {
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
             }
-            String consumerToken = service.admin().access().createAccessToken(CreateAccessTokenRequest.newBuilder()
-                    .setName(project + "-consumer").setRole(Role.KEY_CONSUMER).setAllProjects(true).build()).getSecret();
+            String consumerToken = CrashSetup.consumerToken(service, project + "-consumer");
             for (int trial = 0; trial < run.trials; trial++) {
                 Load load = new Load(project, clusters, (trial + 1) * NEW_DATABASES_PER_TRIAL, released, calls);
                 long delay = run.delayUpTo(WINDOW_MILLIS);

@@ -5,7 +5,6 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.Awaits;
@@ -41,17 +40,17 @@ class RotationCrashIT {
 
     @Test
     void rotation_killedAtRandomInstants_everyKeyUnwrapsAndRotationFinishesOnce() throws Exception {
-        FaultRun run = FaultRun.of("RotationCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
+        CrashSetup setup = CrashSetup.of("RotationCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        StoredHierarchy stored = setup.stored;
+        Rows rows = setup.rows;
         String project = "rot-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int retried = 0;
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("rotation-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+             ServiceProcess service = setup.service("rotation-crash").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "root-" + project));
             for (String cluster : clusters) {
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
@@ -93,10 +92,7 @@ class RotationCrashIT {
         } else {
             call = service.clustersAsync().rotateMasterKey(rotate(project, cluster));
         }
-        Rows.sleep(delay);
-        service.killHard();
-        tally.trial();
-        tally.faults(1);
+        CrashSetup.killAfter(delay, service, tally);
         boolean acknowledged = call != null && succeeded(call);
         Phase phase = rows.version(project, cluster) == before ? Phase.BEFORE_CREATE
                 : rows.rotating(project, cluster) ? Phase.REWRAP : Phase.FINISHED;

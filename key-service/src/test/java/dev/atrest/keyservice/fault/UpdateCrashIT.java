@@ -3,12 +3,9 @@ package dev.atrest.keyservice.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.FaultTally;
-import dev.atrest.v1.CreateAccessTokenRequest;
-import dev.atrest.v1.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,19 +31,18 @@ class UpdateCrashIT {
 
     @Test
     void updates_killedAtRandomInstants_acknowledgedWritesKeptAndInterruptedOnesWhole() throws Exception {
-        FaultRun run = FaultRun.of("UpdateCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
+        CrashSetup setup = CrashSetup.of("UpdateCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        StoredHierarchy stored = setup.stored;
+        Rows rows = setup.rows;
         ReleasedKeys released = new ReleasedKeys(stored);
         String prefix = "upd-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         List<ConfigWriter> writers = IntStream.range(0, PROJECTS)
                 .mapToObj(i -> new ConfigWriter(prefix + "-p" + i, clusters, run.random.nextLong(), released)).toList();
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("update-crash", db, run.dataDir, run.sealKey, "2s").start()) {
-            String consumerToken = service.admin().access().createAccessToken(CreateAccessTokenRequest.newBuilder()
-                    .setName(prefix + "-consumer").setRole(Role.KEY_CONSUMER).setAllProjects(true).build()).getSecret();
+             ServiceProcess service = setup.service("update-crash").start()) {
+            String consumerToken = CrashSetup.consumerToken(service, prefix + "-consumer");
             writers.forEach(writer -> writer.enableAll(service.admin()));
             for (int trial = 0; trial < run.trials; trial++) {
                 trial(run, tally, trial, service, consumerToken, writers, stored, rows, released);
@@ -71,14 +67,11 @@ class UpdateCrashIT {
             client.start();
             clients.add(client);
         }
-        Rows.sleep(delay);
-        service.killHard();
+        CrashSetup.killAfter(delay, service, tally);
         stop.set(true);
         for (Thread client : clients) {
             client.join();
         }
-        tally.trial();
-        tally.faults(1);
         String how = name + ": killed after " + delay + " ms";
         long lostWhileDead = keysLost(stored, writers);
         FaultRun.verify(tally, how, () -> checkStored(stored, rows, writers, how + ", service dead"));
