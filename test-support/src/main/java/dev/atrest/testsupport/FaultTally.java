@@ -73,7 +73,7 @@ public final class FaultTally implements AutoCloseable {
         writesLost += lost;
     }
 
-    /** Runs one trial's checks; a failing check (an exception, an assertion, an OutOfMemoryError) is counted, then rethrown. */
+    /** Runs one trial's checks; a failing one (exception, assertion, OutOfMemoryError) is counted, then rethrown. */
     public <E extends Exception> void verify(String trial, Checks<E> checks) throws E {
         try {
             checks.run();

@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Hkdf {
     private static final String HMAC = "HmacSHA256";
+    private static final int HASH_LENGTH = 32;
     /** RFC 5869: without a salt, extract with HashLen zero bytes. */
-    private static final byte[] NO_SALT = new byte[32];
+    private static final byte[] NO_SALT = new byte[HASH_LENGTH];
 
     private Hkdf() {}
 
@@ -23,7 +24,8 @@ public final class Hkdf {
         byte[] prk = null;
         try {
             prk = extract(NO_SALT, ikm);
-            return KeyMaterial.takeOwnership(expand(prk, info.getBytes(StandardCharsets.UTF_8), KeyMaterial.LENGTH_BYTES));
+            byte[] infoBytes = info.getBytes(StandardCharsets.UTF_8);
+            return KeyMaterial.takeOwnership(expand(prk, infoBytes, KeyMaterial.LENGTH_BYTES)); // one block, T(1)
         } finally {
             Arrays.fill(ikm, (byte) 0);
             if (prk != null) {
@@ -37,9 +39,9 @@ public final class Hkdf {
         return hmac(salt, ikm);
     }
 
-    /** RFC 5869 section 2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), the first {@code length} bytes of T(1) | T(2) | .... */
+    /** RFC 5869 section 2.3: the first {@code length} bytes of T(1) | T(2) | ..., T(i) = HMAC(PRK, T(i-1) | info | i). */
     static byte[] expand(byte[] prk, byte[] info, int length) {
-        if (length < 1 || length > 255 * NO_SALT.length) {
+        if (length < 1 || length > 255 * HASH_LENGTH) {
             throw new IllegalArgumentException("HKDF-SHA256 output must be 1 to 8160 bytes");
         }
         byte[] okm = new byte[length];

@@ -5,6 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.Awaits;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,9 +40,7 @@ class CmkChangeCrashIT {
     void cmkChange_killedAtRandomInstants_everyKeyReadableAndChangeCompletes() throws Exception {
         CrashSetup setup = CrashSetup.of("CmkChangeCrashIT", CI_TRIALS, FULL_TRIALS);
         FaultRun run = setup.run;
-        StoredHierarchy stored = setup.stored;
-        Rows rows = setup.rows;
-        String project = "cmk-" + UUID.randomUUID().toString().substring(0, 8);
+        String project = Api.uniqueId("cmk");
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int resent = 0;
@@ -53,22 +51,23 @@ class CmkChangeCrashIT {
             for (int i = 0; i < CLUSTERS; i++) {
                 String cluster = "c" + i;
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
-                stored.seed(project, cluster, KEYS_PER_CLUSTER);
-                masterKeys += 1 + rotate(service, rows, project, cluster, i % 3); // 1 to 3 versions each
+                setup.stored.seed(project, cluster, KEYS_PER_CLUSTER);
+                masterKeys += 1 + rotate(service, setup.rows, project, cluster, i % 3); // 1 to 3 versions each
             }
-            stored.assertSound(project, "as seeded");
+            setup.stored.assertSound(project, "as seeded");
             long changeMillis = timed(() -> service.projects().updateProjectEncryption(enableLocal(project, "k1")));
             long maxDelay = changeMillis * 6 / 5;
             System.out.printf("CmkChangeCrashIT: a CMK change of %d master keys takes %d ms; kills fall in [0, %d] ms%n",
                     masterKeys, changeMillis, maxDelay);
 
             for (int trial = 0; trial < run.trials; trial++) {
-                Trial result = trial(run, tally, trial, service, stored, rows, project, "k" + (trial + 2), maxDelay);
+                Trial result = trial(run, tally, trial, service, setup.stored, setup.rows, project, "k" + (trial + 2),
+                        maxDelay);
                 kills.merge(result.phase, 1, Integer::sum);
                 resent += result.resent ? 1 : 0;
             }
         }
-        System.out.printf("CmkChangeCrashIT summary: %d trials (seed %d), kills before the change was stored %d,"
+        System.out.printf("CmkChangeCrashIT summary: %d trials (seed %d), kills before the change was setup.stored %d,"
                         + " while master keys moved %d, after it finished %d; finished by the same update sent again"
                         + " %d, by the periodic check %d; %d s%n",
                 run.trials, run.seed, kills.getOrDefault(Phase.NOT_STARTED, 0), kills.getOrDefault(Phase.MOVING, 0),

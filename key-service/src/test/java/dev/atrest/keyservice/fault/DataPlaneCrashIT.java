@@ -4,6 +4,7 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,10 +47,8 @@ class DataPlaneCrashIT {
     void dataPlane_killedUnderLoad_releasedKeysKeptOneKeyPerDatabaseAuditChainIntact() throws Exception {
         CrashSetup setup = CrashSetup.of("DataPlaneCrashIT", CI_TRIALS, FULL_TRIALS);
         FaultRun run = setup.run;
-        StoredHierarchy stored = setup.stored;
-        Rows rows = setup.rows;
-        ReleasedKeys released = new ReleasedKeys(stored);
-        String project = "dp-" + UUID.randomUUID().toString().substring(0, 8);
+        ReleasedKeys released = new ReleasedKeys(setup.stored);
+        String project = Api.uniqueId("dp");
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         AtomicLong calls = new AtomicLong();
         try (FaultTally tally = run.tally();
@@ -76,8 +74,9 @@ class DataPlaneCrashIT {
                 System.out.printf("%s: %d GetDatabaseKey calls answered so far%n", how, calls.get());
                 tally.trial();
                 tally.faults(1);
-                long lostWhileDead = stored.keysLost(project);
-                FaultRun.verify(tally, how, () -> checkStored(stored, rows, released, load, project, how + ", service dead"));
+                long lostWhileDead = setup.stored.keysLost(project);
+                FaultRun.verify(tally, how,
+                        () -> checkStored(setup.stored, setup.rows, released, load, project, how + ", service dead"));
 
                 service.start();
                 List<String> lost = released.lost(project, service.as(consumerToken));
@@ -87,7 +86,7 @@ class DataPlaneCrashIT {
                 FaultRun.verify(tally, how, () -> {
                     assertThat(lost).as("%s: keys released before the kill", how).isEmpty();
                     assertThat(audit.getIntact()).as("%s: audit chain: %s", how, audit.getProblem()).isTrue();
-                    checkStored(stored, rows, released, load, project, how + ", after restart");
+                    checkStored(setup.stored, setup.rows, released, load, project, how + ", after restart");
                 });
             }
             System.out.printf("DataPlaneCrashIT summary: %d trials (seed %d), %d GetDatabaseKey calls answered,"

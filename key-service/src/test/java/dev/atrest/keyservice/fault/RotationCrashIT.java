@@ -5,6 +5,7 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.Awaits;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -42,9 +42,7 @@ class RotationCrashIT {
     void rotation_killedAtRandomInstants_everyKeyUnwrapsAndRotationFinishesOnce() throws Exception {
         CrashSetup setup = CrashSetup.of("RotationCrashIT", CI_TRIALS, FULL_TRIALS);
         FaultRun run = setup.run;
-        StoredHierarchy stored = setup.stored;
-        Rows rows = setup.rows;
-        String project = "rot-" + UUID.randomUUID().toString().substring(0, 8);
+        String project = Api.uniqueId("rot");
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
@@ -54,18 +52,19 @@ class RotationCrashIT {
             service.projects().updateProjectEncryption(enableLocal(project, "root-" + project));
             for (String cluster : clusters) {
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
-                stored.seed(project, cluster, KEYS_PER_CLUSTER);
+                setup.stored.seed(project, cluster, KEYS_PER_CLUSTER);
             }
-            stored.assertSound(project, "as seeded");
+            setup.stored.assertSound(project, "as seeded");
             // The first runs are slow (cold JIT); the fastest of three is what later trials see.
             long rotationMillis = clusters.subList(0, 3).stream()
-                    .mapToLong(cluster -> measure(service, rows, project, cluster)).min().orElseThrow();
+                    .mapToLong(cluster -> measure(service, setup.rows, project, cluster)).min().orElseThrow();
             System.out.printf("RotationCrashIT: a rotation of %d keys takes %d ms; kills fall in [0, %d] ms%n",
                     KEYS_PER_CLUSTER, rotationMillis, rotationMillis * 6 / 5);
 
             for (int trial = 0; trial < run.trials; trial++) {
                 String cluster = clusters.get(trial % CLUSTERS);
-                Trial result = trial(run, tally, trial, service, stored, rows, project, cluster, rotationMillis * 6 / 5);
+                Trial result = trial(run, tally, trial, service, setup.stored, setup.rows, project, cluster,
+                        rotationMillis * 6 / 5);
                 kills.merge(result.phase, 1, Integer::sum);
                 retried += result.retried ? 1 : 0;
             }

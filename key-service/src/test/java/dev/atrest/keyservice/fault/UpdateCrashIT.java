@@ -2,13 +2,13 @@ package dev.atrest.keyservice.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
 import dev.atrest.testsupport.FaultTally;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -33,10 +33,8 @@ class UpdateCrashIT {
     void updates_killedAtRandomInstants_acknowledgedWritesKeptAndInterruptedOnesWhole() throws Exception {
         CrashSetup setup = CrashSetup.of("UpdateCrashIT", CI_TRIALS, FULL_TRIALS);
         FaultRun run = setup.run;
-        StoredHierarchy stored = setup.stored;
-        Rows rows = setup.rows;
-        ReleasedKeys released = new ReleasedKeys(stored);
-        String prefix = "upd-" + UUID.randomUUID().toString().substring(0, 8);
+        ReleasedKeys released = new ReleasedKeys(setup.stored);
+        String prefix = Api.uniqueId("upd");
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         List<ConfigWriter> writers = IntStream.range(0, PROJECTS)
                 .mapToObj(i -> new ConfigWriter(prefix + "-p" + i, clusters, run.random.nextLong(), released)).toList();
@@ -45,7 +43,7 @@ class UpdateCrashIT {
             String consumerToken = CrashSetup.consumerToken(service, prefix + "-consumer");
             writers.forEach(writer -> writer.enableAll(service.admin()));
             for (int trial = 0; trial < run.trials; trial++) {
-                trial(run, tally, trial, service, consumerToken, writers, stored, rows, released);
+                trial(run, tally, trial, service, consumerToken, writers, setup.stored, setup.rows, released);
             }
             int writes = writers.stream().mapToInt(ConfigWriter::acknowledgedWrites).sum();
             System.out.printf("UpdateCrashIT summary: %d trials (seed %d), %d acknowledged writes, %d keys released%n",

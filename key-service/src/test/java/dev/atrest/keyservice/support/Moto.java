@@ -1,12 +1,10 @@
 package dev.atrest.keyservice.support;
 
 import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.LoopbackPorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,7 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             Path log = Path.of("target", "test-logs", "moto.log");
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(executable(), "-H", "127.0.0.1", "-p", Integer.toString(port))
@@ -41,7 +39,8 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
             // moto's request recorder (MotoRecorder) writes here rather than into the working directory.
             builder.environment().put("MOTO_RECORDER_FILEPATH", log.resolveSibling("moto-recording.jsonl").toAbsolutePath().toString());
             process = builder.start();
-            awaitPort(port, Duration.ofSeconds(30));
+            Awaits.until("moto_server listening on port " + port, Duration.ofSeconds(30),
+                    () -> LoopbackPorts.listening(port));
             endpoint = URI.create("http://127.0.0.1:" + port);
             link = KmsLink.to(port);
         } catch (IOException e) {
@@ -118,21 +117,5 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
         }
         throw new IllegalStateException("moto_server not found: run scripts/test-peers/install.sh "
                 + "(or set ATREST_MOTO_SERVER) before the tests");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port, Duration timeout) {
-        Awaits.until("moto_server listening on port " + port, timeout, () -> {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
     }
 }

@@ -1,12 +1,11 @@
 package dev.atrest.keyservice.support;
 
 import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +36,7 @@ public final class Toxiproxy implements AutoCloseable {
     }
 
     public static Toxiproxy start() {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         Path log = Path.of("target", "it-logs", "toxiproxy.log");
         try {
             Files.createDirectories(log.getParent());
@@ -53,7 +52,7 @@ public final class Toxiproxy implements AutoCloseable {
 
     /** A proxy on a free loopback port forwarding to {@code upstream} (host:port); returns its address. */
     public URI createProxy(String name, URI upstream) {
-        String listen = "127.0.0.1:" + freePort();
+        String listen = "127.0.0.1:" + LoopbackPorts.free();
         send("POST", "/proxies", json(Map.of("name", name, "listen", listen, "upstream", hostPort(upstream),
                 "enabled", true)));
         return URI.create("http://" + listen);
@@ -172,13 +171,5 @@ public final class Toxiproxy implements AutoCloseable {
         }
         throw new IllegalStateException("toxiproxy-server not found: run scripts/test-peers/install.sh "
                 + "(or set ATREST_TOXIPROXY_SERVER) before the tests");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

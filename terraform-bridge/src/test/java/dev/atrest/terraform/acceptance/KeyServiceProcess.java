@@ -71,7 +71,8 @@ final class KeyServiceProcess implements AutoCloseable {
     /** Started once listening with the bootstrap token written (which happens just after the port opens). */
     private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions,
             Map<String, String> env) {
-        List<String> options = new ArrayList<>(List.of("-Datrest.local-root.enabled=true", "-Datrest.data-dir=" + dataDir));
+        List<String> options = new ArrayList<>(List.of("-Datrest.local-root.enabled=true",
+                "-Datrest.data-dir=" + dataDir));
         options.addAll(jvmOptions);
         ServiceJvm jvm = ServiceJvm.start("key service", runJar, options, env, log);
         KeyServiceProcess service = new KeyServiceProcess(jvm, dataDir);
