@@ -41,6 +41,10 @@ public final class JsonStateReader {
             return conform(parsed, type);
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw malformed("not one JSON value", e);
+        } catch (ClassCastException e) {
+            // A state that is JSON but not of the schema's shape (a string where a block was): the same error
+            // as broken JSON, not a crash of the plugin that takes the whole apply with it.
+            throw malformed("a value does not have the schema's type", null);
         }
     }
 

@@ -54,6 +54,14 @@ class JsonStateReaderTest {
     }
 
     @Test
+    void read_valueOfAnotherType_failsAsMalformed() {
+        assertThatThrownBy(() -> read("{\"aws_kms_config\":\"secret-value\"}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state").hasMessageNotContaining("secret-value");
+        assertThatThrownBy(() -> read("[1]")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state");
+    }
+
+    @Test
     void read_nestedTooDeep_failsAsMalformedNotStackOverflow() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
 
