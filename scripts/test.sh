@@ -8,10 +8,22 @@
 #   ATREST_EXTERNAL_MARIADB_URL       e.g. jdbc:mariadb://127.0.0.1:3306/atrest_ci   (optional)
 #   ATREST_EXTERNAL_MARIADB_USER / _PASSWORD                                         (optional)
 #   extra arguments go to Maven (scripts/fault-suite.sh passes -Dfault.full=true)
+#
+# scripts/test.sh --fast [maven args]: the inner loop, under five minutes. Unit tests and the in-process gRPC tests
+# (@QuarkusTest on the embedded MariaDB, with the quick end-to-end tests against moto and grpcurl): Maven's test
+# phase. Not the failsafe ITs (OpenTofu/Terraform acceptance, fault and replica tests on the packaged service), the
+# fuzz tests, the external MariaDB pass or the fault report, nor the few tests in scripts/test-fast.excludes that
+# pay a start of their own (MariaDB servers, a Quarkus profile).
 set -euo pipefail
 repo_root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$repo_root"
 started=$SECONDS
+
+if [[ "${1:-}" == "--fast" ]]; then
+  shift
+  scripts/test-peers/install.sh
+  exec env -u ATREST_TEST_JDBC_URL mvn -B test -Dsurefire.excludesFile="$repo_root/scripts/test-fast.excludes" "$@"
+fi
 
 scripts/test-peers/install.sh
 

@@ -12,7 +12,7 @@ repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 export ATREST_TEST_GRPC_PORT="${ATREST_TEST_GRPC_PORT:-19094}"
 cd "$repo"
 mkdir -p key-service/target && rm -f key-service/target/bench/rotation.txt
-mvn -o -B -q -pl key-service -am test -Dtest=RotationBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -o -B -q -pl key-service -am test -Dtest=RotationBenchmark -Dtest.excludedGroups=jazzer -Dsurefire.failIfNoSpecifiedTests=false \
   -Datrest.bench.sizes="$sizes" -Datrest.bench.rounds="$rounds" >key-service/target/bench-rotation.log 2>&1 \
   || { tail -n 60 key-service/target/bench-rotation.log >&2; echo "benchmark failed; full log: key-service/target/bench-rotation.log" >&2; exit 1; }
 cat key-service/target/bench/rotation.txt

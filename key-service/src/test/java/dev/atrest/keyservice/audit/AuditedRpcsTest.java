@@ -12,11 +12,11 @@ import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
 import dev.atrest.keyservice.domain.Caller;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
+import dev.atrest.testsupport.Awaits;
 import dev.atrest.v1.AuditRecord;
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetProjectEncryptionRequest;
-import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.ListAuditRecordsRequest;
 import dev.atrest.v1.ListAuditRecordsResponse;
 import dev.atrest.v1.RotateMasterKeyRequest;
@@ -30,8 +30,6 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -65,7 +63,7 @@ class AuditedRpcsTest {
         Api.projects().getProjectEncryption(GetProjectEncryptionRequest.newBuilder().setProjectId(project).build());
         Api.clusters().rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project).setClusterName("c1")
                 .build());
-        awaitRotationFinished(project);
+        Awaits.rotationFinished(Api::clusters, project, "c1");
         assertThatThrownBy(() -> Api.clusters().setClusterEncryption(setCluster(project, "bad name",
                 EncryptionAtRestProvider.LOCAL))).isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
@@ -159,7 +157,7 @@ class AuditedRpcsTest {
         }
         Api.clusters().rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project).setClusterName("c1")
                 .build());
-        awaitRotationFinished(project);
+        Awaits.rotationFinished(Api::clusters, project, "c1");
         assertThat(recordsOf(project)).hasSizeGreaterThanOrEqualTo(5);
 
         String everything = allStoredText();
@@ -190,18 +188,6 @@ class AuditedRpcsTest {
             }
         }
         return text.toString();
-    }
-
-    private static void awaitRotationFinished(String project) throws InterruptedException {
-        GetRotationStatusRequest request = GetRotationStatusRequest.newBuilder().setProjectId(project)
-                .setClusterName("c1").build();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        boolean inProgress = Api.clusters().getRotationStatus(request).getInProgress();
-        while (inProgress && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-            inProgress = Api.clusters().getRotationStatus(request).getInProgress();
-        }
-        assertThat(inProgress).as("rotation finished within 60 s").isFalse();
     }
 
     private static String createKey() {

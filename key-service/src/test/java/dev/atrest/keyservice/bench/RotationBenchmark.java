@@ -25,10 +25,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rotation benchmark (key-service/bench/rotation.sh runs it; its name keeps it out of the suite).
+ * The rotation benchmark: key-service/bench/rotation.sh runs it; its tag "bench" keeps it out of the suite
+ * (the key-service pom excludes that group unless -Dtest.excludedGroups says otherwise).
  * For each size in {@code -Datrest.bench.sizes} ({@link BenchSettings}): seeds that many database keys
  * into a LOCAL cluster, then alternates a plain JDBC batch update of the same rows with a RotateMasterKey
  * run to its end, while another caller reads a second project. Prints the table and writes it to
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * still unwraps to its bytes, and that no other call failed.
  */
 @QuarkusTest
+@Tag("bench")
 class RotationBenchmark {
     private static final String CLUSTER = "c1";
     private static final int WARM_UP_KEYS = 2_000;

@@ -6,19 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.support.Api;
+import dev.atrest.testsupport.Awaits;
 import dev.atrest.v1.DatabaseKey;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetDatabaseKeyRequest;
-import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.RotateMasterKeyRequest;
-import dev.atrest.v1.RotationStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -86,7 +83,7 @@ class DatabaseKeyGrpcTest {
 
         Api.clusters().rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project)
                 .setClusterName("c1").build());
-        awaitRotationFinished(project);
+        Awaits.rotationFinished(Api::clusters, project, "c1");
 
         DatabaseKey byVersion = get(project, "orders", 1);
         DatabaseKey current = get(project, "orders", 0);
@@ -151,17 +148,5 @@ class DatabaseKeyGrpcTest {
     private static void assertNotFound(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
-    }
-
-    private static void awaitRotationFinished(String project) throws InterruptedException {
-        GetRotationStatusRequest request = GetRotationStatusRequest.newBuilder().setProjectId(project)
-                .setClusterName("c1").build();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        RotationStatus status = Api.clusters().getRotationStatus(request);
-        while (status.getInProgress() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-            status = Api.clusters().getRotationStatus(request);
-        }
-        assertThat(status.getInProgress()).as("rotation finished within 60 s: %s", status).isFalse();
     }
 }

@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.atrest.keyservice.cluster.ClusterPage;
 import dev.atrest.keyservice.health.AlertPage;
 import dev.atrest.keyservice.snapshot.SnapshotPage;
-import dev.atrest.keyservice.support.FaultTally;
+import dev.atrest.testsupport.FaultTally;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.Function;

@@ -9,12 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.cmkchange.KeyHealthChecks;
 import dev.atrest.keyservice.datakey.DatabaseKeys;
-import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
-import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.masterkey.KeyAccessChanged;
-import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
@@ -26,13 +23,10 @@ import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ListAlertsRequest;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.ValidateProjectEncryptionRequest;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,8 +62,8 @@ class AliasRetargetEndToEndTest {
         String oldKey = createKey();
         String alias = createAlias(oldKey);
         String project = projectWithClusters(alias);
-        Map<String, String> before = keyBytes(project);
-        assertThat(liveMasterKeys(project)).hasSize(CLUSTERS)
+        Map<String, String> before = ProjectKeys.bytes(databaseKeys, project, CLUSTERS);
+        assertThat(ProjectKeys.live(masterKeyRows, project)).hasSize(CLUSTERS)
                 .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(oldKey)); // the resolved ARN, not the alias
         var changedBefore = get(project).getCmkLastChangedTime();
         String newKey = createKey();
@@ -82,14 +76,14 @@ class AliasRetargetEndToEndTest {
         assertThat(checked.hasCmkChange()).as("the move finished within the check").isFalse();
         assertThat(checked.getAwsKms().getCustomerMasterKeyId()).isEqualTo(alias);
         assertThat(checked.getCmkLastChangedTime().getSeconds()).isGreaterThan(changedBefore.getSeconds());
-        assertThat(liveMasterKeys(project)).hasSize(CLUSTERS)
+        assertThat(ProjectKeys.live(masterKeyRows, project)).hasSize(CLUSTERS)
                 .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(newKey));
 
         setEnabled(oldKey, false);
         keyAccessChanged.fire(new KeyAccessChanged(project)); // the cache TTL ends: keys unwrap through KMS again
         MotoRecorder.start();
 
-        assertThat(keyBytes(project)).isEqualTo(before);
+        assertThat(ProjectKeys.bytes(databaseKeys, project, CLUSTERS)).isEqualTo(before);
         // moto does not refuse a disabled key's Decrypt as KMS does: prove each master key was opened by the new one.
         assertThat(MotoRecorder.stopAndRead().lines().filter(line -> line.contains("TrentService.Decrypt")
                 && line.contains(project) && line.contains("atrest:master-key-version")).toList())
@@ -103,7 +97,7 @@ class AliasRetargetEndToEndTest {
         String oldKey = createKey();
         String alias = createAlias(oldKey);
         String project = projectWithClusters(alias);
-        Map<String, String> before = keyBytes(project);
+        Map<String, String> before = ProjectKeys.bytes(databaseKeys, project, CLUSTERS);
 
         retarget(alias, createKey());
         setEnabled(oldKey, false);
@@ -115,28 +109,31 @@ class AliasRetargetEndToEndTest {
         });
         assertThat(get(project).getValid()).isFalse();
         assertThat(get(project).getValidationError()).contains(oldKey);
-        assertThat(liveMasterKeys(project)).allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(oldKey));
-        assertThatThrownBy(() -> keyBytes(project)).isInstanceOfSatisfying(PreconditionFailedException.class, e -> {
-            assertThat(e.reason()).isEqualTo(Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID);
-            assertThat(e.metadata().get("kms_reason")).contains(oldKey);
-        });
+        assertThat(ProjectKeys.live(masterKeyRows, project))
+                .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(oldKey));
+        assertThatThrownBy(() -> ProjectKeys.bytes(databaseKeys, project, CLUSTERS))
+                .isInstanceOfSatisfying(PreconditionFailedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.ENCRYPTION_AT_REST_SETTINGS_INVALID);
+                    assertThat(e.metadata().get("kms_reason")).contains(oldKey);
+                });
 
         setEnabled(oldKey, true); // the owner's way out: the old CMK back until the keys have moved
         ProjectEncryption recovered = validate(project);
 
         assertThat(recovered.getValid()).isTrue();
         assertThat(recovered.hasCmkChange()).isFalse();
-        assertThat(liveMasterKeys(project)).allSatisfy(key -> assertThat(key.wrappingKeyId).isNotEqualTo(oldKey));
+        assertThat(ProjectKeys.live(masterKeyRows, project))
+                .allSatisfy(key -> assertThat(key.wrappingKeyId).isNotEqualTo(oldKey));
         setEnabled(oldKey, false);
         keyAccessChanged.fire(new KeyAccessChanged(project));
-        assertThat(keyBytes(project)).isEqualTo(before);
+        assertThat(ProjectKeys.bytes(databaseKeys, project, CLUSTERS)).isEqualTo(before);
     }
 
     @Test
     void update_keyArnThenAliasOfSameKey_noCmkChangeAndCmkLastChangedTimeKept() {
         String key = createKey();
         String project = projectWithClusters(key);
-        Map<String, String> before = keyBytes(project);
+        Map<String, String> before = ProjectKeys.bytes(databaseKeys, project, CLUSTERS);
         var changedBefore = get(project).getCmkLastChangedTime();
         String alias = createAlias(key);
         clock.advance(Duration.ofDays(1));
@@ -151,11 +148,11 @@ class AliasRetargetEndToEndTest {
         assertThat(updated.getCmkLastChangedTime()).isEqualTo(changedBefore);
         assertThat(checked.getCmkLastChangedTime()).isEqualTo(changedBefore);
         assertThat(calls).doesNotContain("TrentService.ReEncrypt");
-        assertThat(liveMasterKeys(project)).hasSize(CLUSTERS).allSatisfy(row -> {
+        assertThat(ProjectKeys.live(masterKeyRows, project)).hasSize(CLUSTERS).allSatisfy(row -> {
             assertThat(row.wrappingKeyId).isEqualTo(key);
             assertThat(row.rootKeyGeneration).as("not re-wrapped").isEqualTo(1);
         });
-        assertThat(keyBytes(project)).isEqualTo(before);
+        assertThat(ProjectKeys.bytes(databaseKeys, project, CLUSTERS)).isEqualTo(before);
     }
 
     @Test
@@ -167,7 +164,7 @@ class AliasRetargetEndToEndTest {
         ProjectEncryption updated = Api.projects().updateProjectEncryption(enableAws(project, cmk(newKey)));
 
         assertThat(updated.hasCmkChange()).isFalse();
-        assertThat(liveMasterKeys(project)).allSatisfy(row -> {
+        assertThat(ProjectKeys.live(masterKeyRows, project)).allSatisfy(row -> {
             assertThat(row.wrappingKeyId).isEqualTo(newKey);
             assertThat(row.rootKeyGeneration).isEqualTo(2);
         });
@@ -180,21 +177,6 @@ class AliasRetargetEndToEndTest {
             Api.clusters().setClusterEncryption(setCluster(project, "c" + i, EncryptionAtRestProvider.AWS));
         }
         return project;
-    }
-
-    private Map<String, String> keyBytes(String project) {
-        Map<String, String> bytes = new HashMap<>();
-        for (int i = 0; i < CLUSTERS; i++) {
-            try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c" + i, "orders")) {
-                bytes.put("c" + i, HexFormat.of().formatHex(key.key().copyBytes()));
-            }
-        }
-        return bytes;
-    }
-
-    private List<MasterKeyEntity> liveMasterKeys(String project) {
-        return QuarkusTransaction.requiringNew().call(() -> masterKeyRows
-                .list("projectId = ?1 and state <> ?2", project, KeyState.DESTROYED));
     }
 
     /** Creates an alias of {@code keyArn} and returns the alias ARN, as a project would be configured with. */

@@ -8,12 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.keyservice.datakey.DatabaseKeys;
-import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
-import dev.atrest.keyservice.domain.KeyState;
-import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
+import dev.atrest.testsupport.Awaits;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryption;
@@ -25,9 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -53,8 +48,8 @@ class CmkChangeEndToEndTest {
         String newKey = createKey();
         String project = projectWithClusters(oldKey, 3);
         Api.clusters().rotateMasterKey(rotate(project, "c0"));
-        awaitRotated(project, "c0");
-        Map<String, String> before = keyBytes(project, 3);
+        Awaits.rotationFinished(Api::clusters, project, "c0");
+        Map<String, String> before = ProjectKeys.bytes(databaseKeys, project, 3);
         Instant changedBefore = changedTime(project);
         MotoRecorder.start();
 
@@ -65,11 +60,11 @@ class CmkChangeEndToEndTest {
         assertThat(changed.hasCmkChange()).isFalse();
         assertThat(changed.getAwsKms().getCustomerMasterKeyId()).isEqualTo(newKey);
         assertThat(toInstant(changed)).isAfter(changedBefore);
-        assertThat(liveMasterKeys(project)).isNotEmpty()
+        assertThat(ProjectKeys.live(masterKeyRows, project)).isNotEmpty()
                 .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(newKey));
         // Same credentials and region for both CMKs: the master keys moved without leaving KMS in plaintext.
         assertThat(calls).contains("TrentService.ReEncrypt");
-        assertThat(keyBytes(project, 3)).isEqualTo(before);
+        assertThat(ProjectKeys.bytes(databaseKeys, project, 3)).isEqualTo(before);
     }
 
     @Test
@@ -77,7 +72,7 @@ class CmkChangeEndToEndTest {
         String oldKey = createKey();
         String newKey = createKey();
         String project = projectWithClusters(oldKey, CLUSTERS);
-        Map<String, String> before = keyBytes(project, CLUSTERS);
+        Map<String, String> before = ProjectKeys.bytes(databaseKeys, project, CLUSTERS);
 
         CompletableFuture<ProjectEncryption> update = CompletableFuture.supplyAsync(
                 () -> Api.projects().updateProjectEncryption(enableAws(project, cmk(newKey))));
@@ -94,34 +89,36 @@ class CmkChangeEndToEndTest {
         assertThat(moved).as("the old CMK was disabled midway").isBetween(1, CLUSTERS - 1);
         assertThat(midway.getCmkChange().getMasterKeysTotal()).isEqualTo(CLUSTERS);
         assertThat(midway.getCmkChange().getLastError()).containsIgnoringCase("disabled");
-        assertThat(liveMasterKeys(project)).allSatisfy(key -> assertThat(key.wrappingKeyId).isIn(oldKey, newKey));
+        assertThat(ProjectKeys.live(masterKeyRows, project))
+                .allSatisfy(key -> assertThat(key.wrappingKeyId).isIn(oldKey, newKey));
         // Another CMK now would strand keys under two old CMKs: refused until this change finishes.
         assertThatThrownBy(() -> Api.projects().updateProjectEncryption(enableAws(project, cmk(createKey()))))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(Api.errorInfo(e).getReason()).isEqualTo("CMK_CHANGE_IN_PROGRESS"));
 
         enable(oldKey);
-        Map<String, String> midwayBytes = keyBytes(project, CLUSTERS); // keys under either CMK still open
+        // Keys under either CMK still open.
+        Map<String, String> midwayBytes = ProjectKeys.bytes(databaseKeys, project, CLUSTERS);
         ProjectEncryption finished = Api.projects().updateProjectEncryption(enableAws(project, cmk(newKey)));
 
         assertThat(midwayBytes).isEqualTo(before);
         assertThat(finished.hasCmkChange()).isFalse();
-        assertThat(liveMasterKeys(project)).hasSize(CLUSTERS)
+        assertThat(ProjectKeys.live(masterKeyRows, project)).hasSize(CLUSTERS)
                 .allSatisfy(key -> assertThat(key.wrappingKeyId).isEqualTo(newKey));
         disable(oldKey);
-        assertThat(keyBytes(project, CLUSTERS)).isEqualTo(before);
+        assertThat(ProjectKeys.bytes(databaseKeys, project, CLUSTERS)).isEqualTo(before);
     }
 
-    private void awaitSomeMoved(String project, CompletableFuture<ProjectEncryption> update) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline) && !update.isDone()) {
-            boolean someMoved = QuarkusTransaction.requiringNew().call(() -> masterKeyRows
-                    .list("projectId = ?1 and rootKeyGeneration > 1", project).size() > 0);
-            if (someMoved) {
-                return;
+    /** Until the change has moved a first master key; fails if the update ends before one was seen moving. */
+    private void awaitSomeMoved(String project, CompletableFuture<ProjectEncryption> update) {
+        Awaits.until("a first master key of " + project + " moved to the new CMK", Duration.ofSeconds(30), () -> {
+            if (update.isDone()) {
+                throw new AssertionError("the update ended before a master key was seen moving: "
+                        + update.handle((done, failure) -> failure == null ? done : failure).join());
             }
-            Thread.sleep(1);
-        }
+            return QuarkusTransaction.requiringNew().call(() -> masterKeyRows
+                    .count("projectId = ?1 and rootKeyGeneration > 1", project) > 0);
+        });
     }
 
     private String projectWithClusters(String cmkArn, int clusters) {
@@ -131,35 +128,6 @@ class CmkChangeEndToEndTest {
             Api.clusters().setClusterEncryption(setCluster(project, "c" + i, EncryptionAtRestProvider.AWS));
         }
         return project;
-    }
-
-    /** One database key per cluster, read through the service: each must unwrap to the same bytes. */
-    private Map<String, String> keyBytes(String project, int clusters) {
-        Map<String, String> bytes = new HashMap<>();
-        for (int i = 0; i < clusters; i++) {
-            try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c" + i, "orders")) {
-                bytes.put("c" + i, HexFormat.of().formatHex(key.key().copyBytes()));
-            }
-        }
-        return bytes;
-    }
-
-    private List<MasterKeyEntity> liveMasterKeys(String project) {
-        return QuarkusTransaction.requiringNew().call(() -> masterKeyRows
-                .list("projectId = ?1 and state <> ?2", project, KeyState.DESTROYED));
-    }
-
-    private static void awaitRotated(String project, String cluster) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            var status = Api.clusters().getRotationStatus(dev.atrest.v1.GetRotationStatusRequest.newBuilder()
-                    .setProjectId(project).setClusterName(cluster).build());
-            if (!status.getInProgress()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("rotation of " + cluster + " did not finish in 30 s");
     }
 
     private static Instant changedTime(String project) {

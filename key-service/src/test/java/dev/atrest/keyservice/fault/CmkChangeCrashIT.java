@@ -5,10 +5,11 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.atrest.keyservice.support.FaultTally;
-import dev.atrest.keyservice.support.ItDatabase;
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.RotateMasterKeyRequest;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,37 +38,36 @@ class CmkChangeCrashIT {
 
     @Test
     void cmkChange_killedAtRandomInstants_everyKeyReadableAndChangeCompletes() throws Exception {
-        FaultRun run = FaultRun.of("CmkChangeCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
-        String project = "cmk-" + UUID.randomUUID().toString().substring(0, 8);
+        CrashSetup setup = CrashSetup.of("CmkChangeCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        String project = Api.uniqueId("cmk");
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int resent = 0;
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("cmk-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+             ServiceProcess service = setup.service("cmk-crash").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "k0"));
             int masterKeys = 0;
             for (int i = 0; i < CLUSTERS; i++) {
                 String cluster = "c" + i;
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
-                stored.seed(project, cluster, KEYS_PER_CLUSTER);
-                masterKeys += 1 + rotate(service, rows, project, cluster, i % 3); // 1 to 3 versions each
+                setup.stored.seed(project, cluster, KEYS_PER_CLUSTER);
+                masterKeys += 1 + rotate(service, setup.rows, project, cluster, i % 3); // 1 to 3 versions each
             }
-            stored.assertSound(project, "as seeded");
+            setup.stored.assertSound(project, "as seeded");
             long changeMillis = timed(() -> service.projects().updateProjectEncryption(enableLocal(project, "k1")));
             long maxDelay = changeMillis * 6 / 5;
             System.out.printf("CmkChangeCrashIT: a CMK change of %d master keys takes %d ms; kills fall in [0, %d] ms%n",
                     masterKeys, changeMillis, maxDelay);
 
             for (int trial = 0; trial < run.trials; trial++) {
-                Trial result = trial(run, tally, trial, service, stored, rows, project, "k" + (trial + 2), maxDelay);
+                Trial result = trial(run, tally, trial, service, setup.stored, setup.rows, project, "k" + (trial + 2),
+                        maxDelay);
                 kills.merge(result.phase, 1, Integer::sum);
                 resent += result.resent ? 1 : 0;
             }
         }
-        System.out.printf("CmkChangeCrashIT summary: %d trials (seed %d), kills before the change was stored %d,"
+        System.out.printf("CmkChangeCrashIT summary: %d trials (seed %d), kills before the change was setup.stored %d,"
                         + " while master keys moved %d, after it finished %d; finished by the same update sent again"
                         + " %d, by the periodic check %d; %d s%n",
                 run.trials, run.seed, kills.getOrDefault(Phase.NOT_STARTED, 0), kills.getOrDefault(Phase.MOVING, 0),
@@ -88,10 +87,7 @@ class CmkChangeCrashIT {
         UpdateProjectEncryptionRequest update = enableLocal(project, newKey);
 
         ListenableFuture<ProjectEncryption> call = service.projectsAsync().updateProjectEncryption(update);
-        Rows.sleep(delay);
-        service.killHard();
-        tally.trial();
-        tally.faults(1);
+        CrashSetup.killAfter(delay, service, tally);
         Phase phase = oldKey.equals(rows.localKeyId(project)) ? Phase.NOT_STARTED
                 : rows.cmkChangeOpen(project) ? Phase.MOVING : Phase.FINISHED;
         String how = "killed after " + delay + " ms, " + phase;
@@ -110,7 +106,7 @@ class CmkChangeCrashIT {
         }
         tally.keysLost(Math.max(lostWhileDead, stored.keysLost(project)));
         FaultRun.verify(tally, name, () -> {
-            Rows.await(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
+            Awaits.until(name + ": the CMK change finishes after the restart", SETTLE, () -> !rows.cmkChangeOpen(project));
             assertThat(rows.localKeyId(project)).as(name).isEqualTo(newKey);
             assertThat(rows.masterKeysNotUnder(project, "local:" + newKey)).as("%s: %s", name, how).isEmpty();
             assertThat(rows.cmkLastChanged(project)).as("%s: cmk_last_changed_time", name).isAfter(lastChanged);
@@ -125,7 +121,7 @@ class CmkChangeCrashIT {
             int before = rows.version(project, cluster);
             service.clusters().rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project)
                     .setClusterName(cluster).build());
-            Rows.await(cluster + " rotated", SETTLE,
+            Awaits.until(cluster + " rotated", SETTLE,
                     () -> rows.version(project, cluster) > before && !rows.rotating(project, cluster));
         }
         return times;

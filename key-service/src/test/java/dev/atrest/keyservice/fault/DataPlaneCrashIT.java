@@ -4,15 +4,14 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.FaultTally;
-import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
-import dev.atrest.v1.CreateAccessTokenRequest;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetDatabaseKeyRequest;
-import dev.atrest.v1.Role;
 import dev.atrest.v1.VerifyAuditLogRequest;
 import dev.atrest.v1.VerifyAuditLogResponse;
 import io.grpc.StatusRuntimeException;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,22 +45,19 @@ class DataPlaneCrashIT {
 
     @Test
     void dataPlane_killedUnderLoad_releasedKeysKeptOneKeyPerDatabaseAuditChainIntact() throws Exception {
-        FaultRun run = FaultRun.of("DataPlaneCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
-        ReleasedKeys released = new ReleasedKeys(stored);
-        String project = "dp-" + UUID.randomUUID().toString().substring(0, 8);
+        CrashSetup setup = CrashSetup.of("DataPlaneCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        ReleasedKeys released = new ReleasedKeys(setup.stored);
+        String project = Api.uniqueId("dp");
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         AtomicLong calls = new AtomicLong();
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("data-plane-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+             ServiceProcess service = setup.service("data-plane-crash").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "root-" + project));
             for (String cluster : clusters) {
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
             }
-            String consumerToken = service.admin().access().createAccessToken(CreateAccessTokenRequest.newBuilder()
-                    .setName(project + "-consumer").setRole(Role.KEY_CONSUMER).setAllProjects(true).build()).getSecret();
+            String consumerToken = CrashSetup.consumerToken(service, project + "-consumer");
             for (int trial = 0; trial < run.trials; trial++) {
                 Load load = new Load(project, clusters, (trial + 1) * NEW_DATABASES_PER_TRIAL, released, calls);
                 long delay = run.delayUpTo(WINDOW_MILLIS);
@@ -70,7 +65,7 @@ class DataPlaneCrashIT {
                 long answeredBefore = calls.get();
                 load.start(service.as(consumerToken), run.random);
                 // The kill falls in full flow, not while a just-started service answers its first calls.
-                Rows.await(how + ": the load gets going", Duration.ofSeconds(90), () ->
+                Awaits.until(how + ": the load gets going", Duration.ofSeconds(90), () ->
                         calls.get() >= answeredBefore + CALLS_BEFORE_WINDOW || !load.refusedBeforeKill.isEmpty());
                 Rows.sleep(delay);
                 load.killing();
@@ -79,8 +74,9 @@ class DataPlaneCrashIT {
                 System.out.printf("%s: %d GetDatabaseKey calls answered so far%n", how, calls.get());
                 tally.trial();
                 tally.faults(1);
-                long lostWhileDead = stored.keysLost(project);
-                FaultRun.verify(tally, how, () -> checkStored(stored, rows, released, load, project, how + ", service dead"));
+                long lostWhileDead = setup.stored.keysLost(project);
+                FaultRun.verify(tally, how,
+                        () -> checkStored(setup.stored, setup.rows, released, load, project, how + ", service dead"));
 
                 service.start();
                 List<String> lost = released.lost(project, service.as(consumerToken));
@@ -90,7 +86,7 @@ class DataPlaneCrashIT {
                 FaultRun.verify(tally, how, () -> {
                     assertThat(lost).as("%s: keys released before the kill", how).isEmpty();
                     assertThat(audit.getIntact()).as("%s: audit chain: %s", how, audit.getProblem()).isTrue();
-                    checkStored(stored, rows, released, load, project, how + ", after restart");
+                    checkStored(setup.stored, setup.rows, released, load, project, how + ", after restart");
                 });
             }
             System.out.printf("DataPlaneCrashIT summary: %d trials (seed %d), %d GetDatabaseKey calls answered,"

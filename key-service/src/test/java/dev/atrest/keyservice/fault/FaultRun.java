@@ -1,7 +1,7 @@
 package dev.atrest.keyservice.fault;
 
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
+import dev.atrest.testsupport.FaultTally;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Random;
@@ -55,22 +55,18 @@ final class FaultRun {
         return FaultTally.begin(test, seed);
     }
 
-    /** One trial's checks; they may read the database. */
-    interface Checks {
-        void run() throws Exception;
-    }
-
-    /** Runs one trial's checks through the tally, so a failing one is counted before it fails the test. */
-    static void verify(FaultTally tally, String trial, Checks checks) {
-        tally.verify(trial, () -> {
-            try {
-                checks.run();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(trial + ": " + e.getMessage(), e);
-            }
-        });
+    /**
+     * Runs one trial's checks through the tally, so a failing one is counted before it fails the test; a checked
+     * exception comes out unchecked, named after the trial.
+     */
+    static void verify(FaultTally tally, String trial, FaultTally.Checks<Exception> checks) {
+        try {
+            tally.verify(trial, checks);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(trial + ": " + e.getMessage(), e);
+        }
     }
 
     /** A uniformly random delay in [0, max] ms. */

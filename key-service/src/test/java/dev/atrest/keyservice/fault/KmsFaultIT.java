@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.Moto;
 import dev.atrest.keyservice.support.ServiceProcess;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.EncryptionAtRestProvider;
@@ -72,7 +73,7 @@ class KmsFaultIT {
             service.start();
             // The start-up check of every CMK must be over before a trial points the proxy at a moto of its own:
             // there the cold project's CMK does not exist, and the check would rightly judge it invalid.
-            Rows.await("the start-up check of " + coldProject + "'s CMK", Duration.ofSeconds(90),
+            Awaits.until("the start-up check of " + coldProject + "'s CMK", Duration.ofSeconds(90),
                     () -> !Objects.equals(rows.lastValidated(coldProject), validatedBefore));
             Client consumer = service.as(consumerToken);
             List<KmsFault> faults = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.atrest.keyservice.fault;
 
 import dev.atrest.keyservice.support.Moto;
 import dev.atrest.keyservice.support.Toxiproxy;
+import dev.atrest.testsupport.Awaits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -88,7 +89,7 @@ final class KmsPath implements AutoCloseable {
         }
         dedicated.stop();
         dedicated = null;
-        Rows.await("moto at " + current + " stopped", STOP_TIMEOUT, () -> refuses(current));
+        Awaits.until("moto at " + current + " stopped", STOP_TIMEOUT, () -> refuses(current));
     }
 
     void useSharedMoto() {

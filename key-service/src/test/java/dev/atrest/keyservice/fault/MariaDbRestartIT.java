@@ -5,10 +5,11 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetClusterEncryptionRequest;
@@ -84,7 +85,7 @@ class MariaDbRestartIT {
         int answeredDuringOutage = load.answered() - answeredBefore;
         mariaDb.start();
         // No service restart: the same process must take writes again on its own.
-        Rows.await(name + ": configuration writes succeed again after MariaDB is back", RECOVERY,
+        Awaits.until(name + ": configuration writes succeed again after MariaDB is back", RECOVERY,
                 () -> load.writes(service.admin()));
         List<OutageLoad.Failure> failures = load.failures();
         Rows.sleep(1000);

@@ -4,10 +4,11 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.atrest.keyservice.support.FaultTally;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetClusterEncryptionRequest;
@@ -221,7 +222,7 @@ class ReplicasIT {
     /** Waits until every cluster has reached {@code version} with its re-wrap finished. */
     private static void awaitVersion(String project, List<String> clusters, int version) {
         for (String cluster : clusters) {
-            Rows.await(cluster + " rotated to version " + version, SETTLE,
+            Awaits.until(cluster + " rotated to version " + version, SETTLE,
                     () -> rows.version(project, cluster) >= version && !rows.rotating(project, cluster));
         }
     }

@@ -5,10 +5,11 @@ import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.atrest.keyservice.support.FaultTally;
-import dev.atrest.keyservice.support.ItDatabase;
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.RotateMasterKeyRequest;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -40,32 +40,31 @@ class RotationCrashIT {
 
     @Test
     void rotation_killedAtRandomInstants_everyKeyUnwrapsAndRotationFinishesOnce() throws Exception {
-        FaultRun run = FaultRun.of("RotationCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
-        String project = "rot-" + UUID.randomUUID().toString().substring(0, 8);
+        CrashSetup setup = CrashSetup.of("RotationCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        String project = Api.uniqueId("rot");
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         long started = System.nanoTime();
         Map<Phase, Integer> kills = new EnumMap<>(Phase.class);
         int retried = 0;
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("rotation-crash", db, run.dataDir, run.sealKey, "2s").start()) {
+             ServiceProcess service = setup.service("rotation-crash").start()) {
             service.projects().updateProjectEncryption(enableLocal(project, "root-" + project));
             for (String cluster : clusters) {
                 service.clusters().setClusterEncryption(setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
-                stored.seed(project, cluster, KEYS_PER_CLUSTER);
+                setup.stored.seed(project, cluster, KEYS_PER_CLUSTER);
             }
-            stored.assertSound(project, "as seeded");
+            setup.stored.assertSound(project, "as seeded");
             // The first runs are slow (cold JIT); the fastest of three is what later trials see.
             long rotationMillis = clusters.subList(0, 3).stream()
-                    .mapToLong(cluster -> measure(service, rows, project, cluster)).min().orElseThrow();
+                    .mapToLong(cluster -> measure(service, setup.rows, project, cluster)).min().orElseThrow();
             System.out.printf("RotationCrashIT: a rotation of %d keys takes %d ms; kills fall in [0, %d] ms%n",
                     KEYS_PER_CLUSTER, rotationMillis, rotationMillis * 6 / 5);
 
             for (int trial = 0; trial < run.trials; trial++) {
                 String cluster = clusters.get(trial % CLUSTERS);
-                Trial result = trial(run, tally, trial, service, stored, rows, project, cluster, rotationMillis * 6 / 5);
+                Trial result = trial(run, tally, trial, service, setup.stored, setup.rows, project, cluster,
+                        rotationMillis * 6 / 5);
                 kills.merge(result.phase, 1, Integer::sum);
                 retried += result.retried ? 1 : 0;
             }
@@ -87,15 +86,12 @@ class RotationCrashIT {
         ListenableFuture<RotationStatus> call = null;
         if (scheduled) {
             rows.backdate(project, cluster);
-            Rows.await(name + ": the periodic check starts the due rotation", SETTLE,
+            Awaits.until(name + ": the periodic check starts the due rotation", SETTLE,
                     () -> rows.version(project, cluster) > before);
         } else {
             call = service.clustersAsync().rotateMasterKey(rotate(project, cluster));
         }
-        Rows.sleep(delay);
-        service.killHard();
-        tally.trial();
-        tally.faults(1);
+        CrashSetup.killAfter(delay, service, tally);
         boolean acknowledged = call != null && succeeded(call);
         Phase phase = rows.version(project, cluster) == before ? Phase.BEFORE_CREATE
                 : rows.rotating(project, cluster) ? Phase.REWRAP : Phase.FINISHED;
@@ -129,7 +125,7 @@ class RotationCrashIT {
         int before = rows.version(project, cluster);
         long start = System.nanoTime();
         service.clusters().rotateMasterKey(rotate(project, cluster));
-        Rows.await("rotation of " + cluster + " finishes", SETTLE,
+        Awaits.until("rotation of " + cluster + " finishes", SETTLE,
                 () -> rows.version(project, cluster) > before && !rows.rotating(project, cluster));
         return Duration.ofNanos(System.nanoTime() - start).toMillis();
     }
@@ -137,7 +133,7 @@ class RotationCrashIT {
     private static void awaitFinished(ServiceProcess service, String project, String cluster, String name) {
         GetRotationStatusRequest request = GetRotationStatusRequest.newBuilder().setProjectId(project)
                 .setClusterName(cluster).build();
-        Rows.await(name + ": the rotation finishes after the restart", SETTLE, () -> {
+        Awaits.until(name + ": the rotation finishes after the restart", SETTLE, () -> {
             RotationStatus status = service.clusters().getRotationStatus(request);
             return !status.getInProgress() && status.getRewrappedKeys() == status.getTotalKeys();
         });

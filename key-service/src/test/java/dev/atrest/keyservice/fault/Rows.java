@@ -6,11 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /** What the fault tests read (and backdate) in MariaDB directly, also while no service is running. */
 final class Rows {
@@ -75,16 +73,6 @@ final class Rows {
     List<String> databasesWithSeveralKeys(String project) {
         return values("SELECT CONCAT(cluster_name, '/', database_name, ': ', COUNT(*), ' keys') FROM database_key"
                 + " WHERE project_id = ? GROUP BY cluster_name, database_name HAVING COUNT(*) > 1", project);
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier done) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            sleep(10);
-        }
     }
 
     static void sleep(long millis) {

@@ -2,16 +2,13 @@ package dev.atrest.keyservice.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.FaultTally;
-import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.keyservice.support.StoredHierarchy;
-import dev.atrest.v1.CreateAccessTokenRequest;
-import dev.atrest.v1.Role;
+import dev.atrest.testsupport.FaultTally;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -34,22 +31,19 @@ class UpdateCrashIT {
 
     @Test
     void updates_killedAtRandomInstants_acknowledgedWritesKeptAndInterruptedOnesWhole() throws Exception {
-        FaultRun run = FaultRun.of("UpdateCrashIT", CI_TRIALS, FULL_TRIALS);
-        ItDatabase db = ItDatabase.shared();
-        StoredHierarchy stored = new StoredHierarchy(db, run.dataDir);
-        Rows rows = new Rows(db);
-        ReleasedKeys released = new ReleasedKeys(stored);
-        String prefix = "upd-" + UUID.randomUUID().toString().substring(0, 8);
+        CrashSetup setup = CrashSetup.of("UpdateCrashIT", CI_TRIALS, FULL_TRIALS);
+        FaultRun run = setup.run;
+        ReleasedKeys released = new ReleasedKeys(setup.stored);
+        String prefix = Api.uniqueId("upd");
         List<String> clusters = IntStream.range(0, CLUSTERS).mapToObj(i -> "c" + i).toList();
         List<ConfigWriter> writers = IntStream.range(0, PROJECTS)
                 .mapToObj(i -> new ConfigWriter(prefix + "-p" + i, clusters, run.random.nextLong(), released)).toList();
         try (FaultTally tally = run.tally();
-             ServiceProcess service = new ServiceProcess("update-crash", db, run.dataDir, run.sealKey, "2s").start()) {
-            String consumerToken = service.admin().access().createAccessToken(CreateAccessTokenRequest.newBuilder()
-                    .setName(prefix + "-consumer").setRole(Role.KEY_CONSUMER).setAllProjects(true).build()).getSecret();
+             ServiceProcess service = setup.service("update-crash").start()) {
+            String consumerToken = CrashSetup.consumerToken(service, prefix + "-consumer");
             writers.forEach(writer -> writer.enableAll(service.admin()));
             for (int trial = 0; trial < run.trials; trial++) {
-                trial(run, tally, trial, service, consumerToken, writers, stored, rows, released);
+                trial(run, tally, trial, service, consumerToken, writers, setup.stored, setup.rows, released);
             }
             int writes = writers.stream().mapToInt(ConfigWriter::acknowledgedWrites).sum();
             System.out.printf("UpdateCrashIT summary: %d trials (seed %d), %d acknowledged writes, %d keys released%n",
@@ -71,14 +65,11 @@ class UpdateCrashIT {
             client.start();
             clients.add(client);
         }
-        Rows.sleep(delay);
-        service.killHard();
+        CrashSetup.killAfter(delay, service, tally);
         stop.set(true);
         for (Thread client : clients) {
             client.join();
         }
-        tally.trial();
-        tally.faults(1);
         String how = name + ": killed after " + delay + " ms";
         long lostWhileDead = keysLost(stored, writers);
         FaultRun.verify(tally, how, () -> checkStored(stored, rows, writers, how + ", service dead"));

@@ -10,7 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.atrest.keyservice.domain.Role;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.BearerToken;
-import dev.atrest.keyservice.support.FaultTally;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.CreateAccessTokenResponse;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetProjectEncryptionRequest;

@@ -11,7 +11,7 @@ import dev.atrest.keyservice.domain.NewAccessToken;
 import dev.atrest.keyservice.domain.ProjectEncryptionUpdate;
 import dev.atrest.keyservice.kms.AwsClients;
 import dev.atrest.keyservice.project.ProjectMessages;
-import dev.atrest.keyservice.support.FaultTally;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.LocalKeyConfig;

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.atrest.keyservice.datakey.DatabaseKeys;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.TestClock;
+import dev.atrest.testsupport.Awaits;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.KeyState;
@@ -45,7 +46,7 @@ class RotationGrpcTest {
         Map<String, String> before = keyBytes(databaseKeys, project, "c1", DATABASES);
 
         RotationStatus started = Api.clusters().rotateMasterKey(rotate(project, "c1"));
-        RotationStatus done = awaitFinished(project, "c1");
+        RotationStatus done = Awaits.rotationFinished(Api::clusters, project, "c1");
 
         assertThat(started.getMasterKeyVersion()).isEqualTo(2);
         assertThat(done.getMasterKeyVersion()).isEqualTo(2);
@@ -157,17 +158,6 @@ class RotationGrpcTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(Api.violatedFields(e)).containsExactly("rotation_period_days");
                 });
-    }
-
-    static RotationStatus awaitFinished(String project, String cluster) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        RotationStatus status = status(project, cluster);
-        while (status.getInProgress() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-            status = status(project, cluster);
-        }
-        assertThat(status.getInProgress()).as("rotation finished within 60 s: %s", status).isFalse();
-        return status;
     }
 
     static RotationStatus status(String project, String cluster) {

@@ -1,16 +1,14 @@
 package dev.atrest.keyservice.support;
 
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.LoopbackPorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -33,7 +31,7 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             Path log = Path.of("target", "test-logs", "moto.log");
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(executable(), "-H", "127.0.0.1", "-p", Integer.toString(port))
@@ -41,7 +39,8 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
             // moto's request recorder (MotoRecorder) writes here rather than into the working directory.
             builder.environment().put("MOTO_RECORDER_FILEPATH", log.resolveSibling("moto-recording.jsonl").toAbsolutePath().toString());
             process = builder.start();
-            awaitPort(port, Duration.ofSeconds(30));
+            Awaits.until("moto_server listening on port " + port, Duration.ofSeconds(30),
+                    () -> LoopbackPorts.listening(port));
             endpoint = URI.create("http://127.0.0.1:" + port);
             link = KmsLink.to(port);
         } catch (IOException e) {
@@ -118,28 +117,5 @@ public class Moto implements QuarkusTestResourceLifecycleManager {
         }
         throw new IllegalStateException("moto_server not found: run scripts/test-peers/install.sh "
                 + "(or set ATREST_MOTO_SERVER) before the tests");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        throw new IllegalStateException("moto_server did not listen on port " + port + " within " + timeout);
     }
 }

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.support;
 
+import dev.atrest.testsupport.ServiceJvm;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import grpc.health.v1.HealthGrpc;
@@ -7,15 +8,8 @@ import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +30,9 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Map<String, String> settings;
     private final Map<String, String> env;
-    private Process process;
+    private ServiceJvm jvm;
     private ManagedChannel channel;
     private Client admin;
-    private Path log;
     private int starts;
 
     /**
@@ -70,49 +63,30 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and waits until its gRPC health check says SERVING. */
     public ServiceProcess start() {
-        if (process != null && process.isAlive()) {
+        if (jvm != null && jvm.isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
-        int grpcPort = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
+        List<String> options = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC",
                 // C1 only: starts in a fraction of the CPU time, which the many restarts of the fault tests need.
                 "-XX:TieredStopAtLevel=1"));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-Dquarkus.grpc.server.port=" + grpcPort);
-        command.add("-Dquarkus.http.port=" + freePort());
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        try {
-            Files.createDirectories(LOGS);
-            log = LOGS.resolve(name + "-" + (++starts) + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().putAll(env);
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + JAR, e);
-        }
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        settings.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        jvm = ServiceJvm.start(name, JAR, options, env, LOGS.resolve(name + "-" + (++starts) + ".log"));
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", jvm.grpcPort()).usePlaintext().build();
         admin = new Client(channel, new BearerToken(Api.ADMIN_TOKEN));
-        awaitServing();
+        jvm.awaitReady(START_TIMEOUT, () -> health() == ServingStatus.SERVING);
         return this;
     }
 
-    /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux), then waits until it is gone. */
+    /** SIGKILL: no shutdown hook, no transaction gets to finish. */
     public void killHard() {
-        process.destroyForcibly();
-        int exit = waitForExit();
-        if (exit != 128 + 9) {
-            throw new IllegalStateException(name + " ended with " + exit + ", not by SIGKILL (137)");
-        }
+        jvm.killHard();
         channel.shutdownNow();
     }
 
     /** SIGTERM: a graceful stop. */
     public void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            waitForExit();
+        if (jvm != null) {
+            jvm.stop(Duration.ofSeconds(60));
         }
         if (channel != null) {
             channel.shutdownNow();
@@ -154,62 +128,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The current run's log, for failure messages. */
     public Path log() {
-        return log;
+        return jvm.log();
     }
 
     @Override
     public void close() {
         stop();
-    }
-
-    private void awaitServing() {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see " + log);
-            }
-            try {
-                ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
-                if (status == ServingStatus.SERVING) {
-                    return;
-                }
-            } catch (StatusRuntimeException notYet) {
-                // still starting
-            }
-            sleep(100);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException(name + " was not SERVING within " + START_TIMEOUT + "; see " + log);
-    }
-
-    private int waitForExit() {
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + name, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.atrest.keyservice.support;
 
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -37,7 +36,7 @@ public final class Toxiproxy implements AutoCloseable {
     }
 
     public static Toxiproxy start() {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         Path log = Path.of("target", "it-logs", "toxiproxy.log");
         try {
             Files.createDirectories(log.getParent());
@@ -53,7 +52,7 @@ public final class Toxiproxy implements AutoCloseable {
 
     /** A proxy on a free loopback port forwarding to {@code upstream} (host:port); returns its address. */
     public URI createProxy(String name, URI upstream) {
-        String listen = "127.0.0.1:" + freePort();
+        String listen = "127.0.0.1:" + LoopbackPorts.free();
         send("POST", "/proxies", json(Map.of("name", name, "listen", listen, "upstream", hostPort(upstream),
                 "enabled", true)));
         return URI.create("http://" + listen);
@@ -114,19 +113,21 @@ public final class Toxiproxy implements AutoCloseable {
     }
 
     private void awaitApi() {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (true) {
-            try {
-                send("GET", "/version", null);
-                return;
-            } catch (UncheckedIOException e) {
-                boolean starting = e.getCause() instanceof ConnectException && process.isAlive();
-                if (!starting || Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("toxiproxy-server did not answer at " + api
-                            + "; see target/it-logs/toxiproxy.log", e);
+        try {
+            Awaits.until("toxiproxy-server answering at " + api, START_TIMEOUT, () -> {
+                try {
+                    send("GET", "/version", null);
+                    return true;
+                } catch (UncheckedIOException e) {
+                    if (e.getCause() instanceof ConnectException && process.isAlive()) {
+                        return false; // still starting
+                    }
+                    throw e;
                 }
-                ServiceProcess.sleep(100);
-            }
+            });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("toxiproxy-server did not answer at " + api
+                    + "; see target/it-logs/toxiproxy.log", e);
         }
     }
 
@@ -170,13 +171,5 @@ public final class Toxiproxy implements AutoCloseable {
         }
         throw new IllegalStateException("toxiproxy-server not found: run scripts/test-peers/install.sh "
                 + "(or set ATREST_TOXIPROXY_SERVER) before the tests");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,35 +1,88 @@
 package dev.atrest.terraform.wire;
 
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the raw JSON state Terraform hands to {@code UpgradeResourceState} into the same plain values the
  * msgpack codec produces, shaped by the current schema type: attributes the state lacks become null and
  * attributes the schema no longer has are dropped. Raw state never holds unknowns.
  *
- * <p>A small recursive-descent parser, so the provider carries no JSON library for this one call.
+ * <p>Parsing is Gson's streaming {@link JsonReader}, strict (RFC 8259) and with its nesting limit: gRPC already
+ * ships Gson inside the provider, so it costs no jar size, and only the reader's few classes load, on the first
+ * upgrade (docs/startup.md).
  */
 public final class JsonStateReader {
+    private static final Pattern WHERE = Pattern.compile("line \\d+ column \\d+");
 
-    private final String json;
-    private int position;
-
-    private JsonStateReader(String json) {
-        this.json = json;
+    private JsonStateReader() {
     }
 
     public static Object read(byte[] json, CtyType type) {
-        JsonStateReader reader = new JsonStateReader(new String(json, java.nio.charset.StandardCharsets.UTF_8));
-        Object parsed = reader.parseValue();
-        reader.skipWhitespace();
-        if (reader.position != reader.json.length()) {
-            throw reader.error("trailing characters");
+        try (JsonReader reader = new JsonReader(new InputStreamReader(new ByteArrayInputStream(json),
+                StandardCharsets.UTF_8))) {
+            reader.setStrictness(Strictness.STRICT);
+            Object parsed = value(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw malformed("trailing characters", null);
+            }
+            return conform(parsed, type);
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            throw malformed("not one JSON value", e);
+        } catch (ClassCastException e) {
+            // A state that is JSON but not of the schema's shape (a string where a block was): the same error
+            // as broken JSON, not a crash of the plugin that takes the whole apply with it.
+            throw malformed("a value does not have the schema's type", null);
         }
-        return conform(parsed, type);
+    }
+
+    private static Object value(JsonReader reader) throws IOException {
+        return switch (reader.peek()) {
+            case BEGIN_OBJECT -> object(reader);
+            case BEGIN_ARRAY -> array(reader);
+            case STRING -> reader.nextString();
+            // Gson gives a number's literal text: exact, as Terraform's numbers are arbitrary-precision.
+            case NUMBER -> new BigDecimal(reader.nextString());
+            case BOOLEAN -> reader.nextBoolean();
+            case NULL -> {
+                reader.nextNull();
+                yield null;
+            }
+            default -> throw new IllegalStateException("expected a value but was " + reader.peek());
+        };
+    }
+
+    private static Map<String, Object> object(JsonReader reader) throws IOException {
+        Map<String, Object> object = new LinkedHashMap<>();
+        reader.beginObject();
+        while (reader.hasNext()) {
+            String name = reader.nextName();
+            object.put(name, value(reader));
+        }
+        reader.endObject();
+        return object;
+    }
+
+    private static List<Object> array(JsonReader reader) throws IOException {
+        List<Object> array = new ArrayList<>();
+        reader.beginArray();
+        while (reader.hasNext()) {
+            array.add(value(reader));
+        }
+        reader.endArray();
+        return array;
     }
 
     /** Gives a parsed JSON value the shape of {@code type}. */
@@ -63,127 +116,10 @@ public final class JsonStateReader {
         return object;
     }
 
-    private Object parseValue() {
-        skipWhitespace();
-        if (position >= json.length()) {
-            throw error("unexpected end");
-        }
-        char next = json.charAt(position);
-        return switch (next) {
-            case '{' -> parseObject();
-            case '[' -> parseArray();
-            case '"' -> parseString();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> parseNumber();
-        };
-    }
-
-    private Map<String, Object> parseObject() {
-        Map<String, Object> object = new LinkedHashMap<>();
-        position++;
-        if (consumeIf('}')) {
-            return object;
-        }
-        do {
-            skipWhitespace();
-            String key = parseString();
-            expect(':');
-            object.put(key, parseValue());
-        } while (consumeIf(','));
-        expect('}');
-        return object;
-    }
-
-    private List<Object> parseArray() {
-        List<Object> array = new ArrayList<>();
-        position++;
-        if (consumeIf(']')) {
-            return array;
-        }
-        do {
-            array.add(parseValue());
-        } while (consumeIf(','));
-        expect(']');
-        return array;
-    }
-
-    private String parseString() {
-        if (json.charAt(position) != '"') {
-            throw error("expected a string");
-        }
-        StringBuilder text = new StringBuilder();
-        position++;
-        while (position < json.length()) {
-            char c = json.charAt(position++);
-            if (c == '"') {
-                return text.toString();
-            }
-            if (c != '\\') {
-                text.append(c);
-                continue;
-            }
-            char escaped = json.charAt(position++);
-            switch (escaped) {
-                case 'b' -> text.append('\b');
-                case 'f' -> text.append('\f');
-                case 'n' -> text.append('\n');
-                case 'r' -> text.append('\r');
-                case 't' -> text.append('\t');
-                case 'u' -> {
-                    text.append((char) Integer.parseInt(json.substring(position, position + 4), 16));
-                    position += 4;
-                }
-                default -> text.append(escaped); // \" \\ \/
-            }
-        }
-        throw error("unterminated string");
-    }
-
-    private BigDecimal parseNumber() {
-        int start = position;
-        while (position < json.length() && "+-0123456789.eE".indexOf(json.charAt(position)) >= 0) {
-            position++;
-        }
-        try {
-            return new BigDecimal(json.substring(start, position));
-        } catch (NumberFormatException e) {
-            throw error("expected a value");
-        }
-    }
-
-    private Object literal(String word, Object value) {
-        if (!json.startsWith(word, position)) {
-            throw error("expected " + word);
-        }
-        position += word.length();
-        return value;
-    }
-
-    private boolean consumeIf(char expected) {
-        skipWhitespace();
-        if (position < json.length() && json.charAt(position) == expected) {
-            position++;
-            return true;
-        }
-        return false;
-    }
-
-    private void expect(char expected) {
-        if (!consumeIf(expected)) {
-            throw error("expected '" + expected + "'");
-        }
-    }
-
-    private void skipWhitespace() {
-        while (position < json.length() && Character.isWhitespace(json.charAt(position))) {
-            position++;
-        }
-    }
-
-    private IllegalArgumentException error(String problem) {
-        // The state may hold secrets: report where, never what.
-        return new IllegalArgumentException("malformed JSON state at offset " + position + ": " + problem);
+    /** The state may hold secrets: the message says where (Gson's line and column), never what. */
+    private static IllegalArgumentException malformed(String problem, Exception cause) {
+        Matcher where = WHERE.matcher(cause == null || cause.getMessage() == null ? "" : cause.getMessage());
+        return new IllegalArgumentException("malformed JSON state" + (where.find() ? " at " + where.group() : "")
+                + ": " + problem);
     }
 }

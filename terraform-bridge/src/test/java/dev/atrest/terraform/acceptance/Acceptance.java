@@ -2,14 +2,12 @@ package dev.atrest.terraform.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.testsupport.Awaits;
+import dev.atrest.testsupport.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -59,26 +57,25 @@ final class Acceptance {
         assertThat(result.exitCode()).as("exit code; output:%n%s", result.output()).isEqualTo(expected);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return LoopbackPorts.free();
     }
 
     /**
      * Waits until something accepts connections on 127.0.0.1:{@code port}; false if {@code alive} turns
      * false first or {@code limit} passes.
      */
-    static boolean awaitListening(int port, Duration limit, BooleanSupplier alive) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline) && alive.getAsBoolean()) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return true;
-            } catch (IOException notYet) {
-                Thread.sleep(250);
-            }
+    static boolean awaitListening(int port, Duration limit, BooleanSupplier alive) {
+        try {
+            Awaits.until("port " + port + " listening", limit, () -> {
+                if (!alive.getAsBoolean()) {
+                    throw new IllegalStateException("exited before listening on " + port);
+                }
+                return LoopbackPorts.listening(port);
+            });
+            return true;
+        } catch (RuntimeException notListening) {
+            return false;
         }
-        return false;
     }
 }

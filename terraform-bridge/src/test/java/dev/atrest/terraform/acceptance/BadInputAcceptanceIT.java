@@ -5,6 +5,7 @@ import static dev.atrest.terraform.acceptance.Acceptance.MIRROR;
 import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.GetProjectEncryptionRequest;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import io.grpc.ManagedChannel;

@@ -1,5 +1,6 @@
 package dev.atrest.terraform.acceptance;
 
+import dev.atrest.testsupport.ServiceJvm;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -8,12 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,29 +25,28 @@ final class KeyServiceProcess implements AutoCloseable {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(180);
 
-    private final Process process;
+    private final ServiceJvm jvm;
     private final Path dataDir;
     /** The channels this service handed out; {@link #close()} shuts them down with it. */
     private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     final int grpcPort;
     final Path log;
 
-    private KeyServiceProcess(Process process, Path dataDir, int grpcPort, Path log) {
-        this.process = process;
+    private KeyServiceProcess(ServiceJvm jvm, Path dataDir) {
+        this.jvm = jvm;
         this.dataDir = dataDir;
-        this.grpcPort = grpcPort;
-        this.log = log;
+        this.grpcPort = jvm.grpcPort();
+        this.log = jvm.log();
     }
 
-    static KeyServiceProcess start(Path runJar, Path workDir) throws IOException, InterruptedException {
+    static KeyServiceProcess start(Path runJar, Path workDir) throws IOException {
         return start(runJar, workDir, List.of());
     }
 
     /** @param jvmOptions more options for the service's JVM, e.g. {@code -Datrest.aws.endpoint-override=…} */
-    static KeyServiceProcess start(Path runJar, Path workDir, List<String> jvmOptions)
-            throws IOException, InterruptedException {
+    static KeyServiceProcess start(Path runJar, Path workDir, List<String> jvmOptions) throws IOException {
         return start(runJar, Files.createDirectories(workDir.resolve("ks")), workDir.resolve("key-service.log"),
-                jvmOptions);
+                jvmOptions, Map.of());
     }
 
     /**
@@ -57,7 +55,7 @@ final class KeyServiceProcess implements AutoCloseable {
      * primary generated there. With an external database the service needs the seal key given explicitly.
      */
     static KeyServiceProcess startReplica(Path runJar, KeyServiceProcess primary, String name, List<String> jvmOptions)
-            throws IOException, InterruptedException {
+            throws IOException {
         List<String> options = new ArrayList<>(List.of(
                 "-Dquarkus.datasource.jdbc.url=" + primary.embeddedJdbcUrl(),
                 "-Dquarkus.datasource.username=atrest",
@@ -70,26 +68,21 @@ final class KeyServiceProcess implements AutoCloseable {
         return start(runJar, primary.dataDir, primary.log.resolveSibling(name + ".log"), options, env);
     }
 
-    private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions)
-            throws IOException, InterruptedException {
-        return start(runJar, dataDir, log, jvmOptions, Map.of());
-    }
-
+    /** Started once listening with the bootstrap token written (which happens just after the port opens). */
     private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions,
-            Map<String, String> env) throws IOException, InterruptedException {
-        int grpcPort = Acceptance.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Datrest.local-root.enabled=true",
-                "-Datrest.data-dir=" + dataDir,
-                "-Dquarkus.grpc.server.port=" + grpcPort,
-                "-Dquarkus.http.port=" + Acceptance.freePort()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", runJar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        KeyServiceProcess service = new KeyServiceProcess(process, dataDir, grpcPort, log);
-        service.awaitListening();
+            Map<String, String> env) {
+        List<String> options = new ArrayList<>(List.of("-Datrest.local-root.enabled=true",
+                "-Datrest.data-dir=" + dataDir));
+        options.addAll(jvmOptions);
+        ServiceJvm jvm = ServiceJvm.start("key service", runJar, options, env, log);
+        KeyServiceProcess service = new KeyServiceProcess(jvm, dataDir);
+        try {
+            jvm.awaitReady(STARTUP_LIMIT,
+                    () -> jvm.listening() && Files.isRegularFile(dataDir.resolve("bootstrap-admin-token")));
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
         return service;
     }
 
@@ -133,36 +126,10 @@ final class KeyServiceProcess implements AutoCloseable {
         return channel;
     }
 
-    /** Listening, and the bootstrap token written (which happens just after the port opens). */
-    private void awaitListening() throws InterruptedException {
-        if (Acceptance.awaitListening(grpcPort, STARTUP_LIMIT, process::isAlive) && awaitAdminToken()) {
-            return;
-        }
-        boolean exited = !process.isAlive();
-        close();
-        throw new IllegalStateException(exited
-                ? "key service exited during start-up; see " + log
-                : "key service not listening after " + STARTUP_LIMIT + "; see " + log);
-    }
-
-    private boolean awaitAdminToken() throws InterruptedException {
-        Instant deadline = Instant.now().plus(STARTUP_LIMIT);
-        while (!Files.isRegularFile(dataDir.resolve("bootstrap-admin-token"))) {
-            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                return false;
-            }
-            Thread.sleep(250);
-        }
-        return true;
-    }
-
-    /** Shuts down the channels it handed out, then stops the service. */
+    /** Shuts down the channels it handed out, then stops the service (SIGKILL after 20 s). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         channels.forEach(ManagedChannel::shutdownNow);
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        jvm.stop(Duration.ofSeconds(20));
     }
 }

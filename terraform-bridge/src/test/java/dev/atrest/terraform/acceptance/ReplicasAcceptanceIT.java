@@ -6,6 +6,7 @@ import static dev.atrest.terraform.acceptance.Acceptance.expectExit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.terraform.acceptance.ReplicaClients.Replica;
+import dev.atrest.testsupport.FaultTally;
 import dev.atrest.v1.AccessServiceGrpc;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.DatabaseKeyInfo;

@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
+import dev.atrest.testsupport.Awaits;
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetClusterEncryptionRequest;
 import dev.atrest.v1.GetProjectEncryptionRequest;
-import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.RotateMasterKeyRequest;
 import dev.atrest.v1.SetClusterEncryptionRequest;
@@ -104,7 +104,7 @@ class RotationAndAlertsIT {
                 .setClusterName("ledger").setEncryptionAtRestProvider(EncryptionAtRestProvider.LOCAL)
                 .setRotationPeriodDays(45).build());
         clusters.rotateMasterKey(RotateMasterKeyRequest.newBuilder().setProjectId(project).setClusterName("orders").build());
-        awaitRotationDone(project, "orders");
+        Awaits.rotationFinished(() -> ClusterEncryptionServiceGrpc.newBlockingStub(channel), project, "orders");
         // The example's outputs show the new version and time, which is a change to outputs only.
         WorkingDirectory.Result afterRotation = tofu.run(command(changed, "plan", "-detailed-exitcode"));
         expectExit(afterRotation, 2);
@@ -186,16 +186,6 @@ class RotationAndAlertsIT {
         assertThat(tofu.run("output", "-raw", "open_alert_count").output().strip()).isEqualTo("0");
         expectExit(tofu.run("plan", "-detailed-exitcode", "-input=false"), 0);
         expectExit(tofu.run("destroy", "-auto-approve", "-input=false"), 0);
-    }
-
-    private void awaitRotationDone(String project, String cluster) throws InterruptedException {
-        GetRotationStatusRequest request = GetRotationStatusRequest.newBuilder().setProjectId(project)
-                .setClusterName(cluster).build();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (ClusterEncryptionServiceGrpc.newBlockingStub(channel).getRotationStatus(request).getInProgress()) {
-            assertThat(Instant.now()).as("rotation of %s/%s still in progress", project, cluster).isBefore(deadline);
-            Thread.sleep(200);
-        }
     }
 
     private static String time(Timestamp timestamp) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6;
 import dev.atrest.terraform.wire.Unknown;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -145,8 +147,13 @@ class ProviderSettingsTest {
                 "client_certificate_file", client.certificate().toString(),
                 "client_key_file", client.key().toString()), Map.of(), diagnostics);
 
-        assertThat(ClientTls.context(settings, diagnostics)).isNotNull();
+        SslContext context = ClientTls.context(settings, diagnostics);
+
         assertThat(diagnostics.asList()).isEmpty();
+        assertThat(context.isClient()).as("a client context").isTrue();
+        // gRPC over TLS needs HTTP/2 agreed by ALPN: a context without it fails at the first call, not here.
+        assertThat(context.applicationProtocolNegotiator().protocols()).containsExactly("h2");
+        assertThat(context.newEngine(ByteBufAllocator.DEFAULT).getUseClientMode()).isTrue();
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.atrest.terraform.provider.Catalog;
 import dev.atrest.terraform.provider.ProviderSettings;
 import dev.atrest.terraform.resources.AtrestCatalog;
+import dev.atrest.testsupport.FaultTally;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,22 +26,17 @@ class DynamicValueCodecFuzzTest {
 
     /** Every object type the provider decodes: its own settings, each resource and each data source. */
     private static final List<CtyType> SCHEMA_TYPES = schemaTypes();
-    private static final FuzzTally TALLY = new FuzzTally("dynamic-value-codec");
+    private static final FaultTally TALLY = FaultTally.fuzzTest("dynamic-value-codec");
 
     @FuzzTest
     void decode_anyBytes_returnsValueOrMalformedValueError(byte[] input) {
         TALLY.trial();
-        try {
-            decodeAndReencode(input);
-        } catch (RuntimeException | Error finding) {
-            TALLY.failed();
-            throw finding;
-        }
+        TALLY.verify("input " + TALLY.trials(), () -> decodeAndReencode(input));
     }
 
     @AfterAll
     static void report() {
-        TALLY.write();
+        TALLY.close();
     }
 
     private static void decodeAndReencode(byte[] input) {
@@ -53,7 +49,7 @@ class DynamicValueCodecFuzzTest {
         try {
             decoded = DynamicValueCodec.decode(msgpack, type);
         } catch (IllegalArgumentException malformed) {
-            TALLY.refused();
+            TALLY.faults(1); // refused as malformed
             assertThat(malformed).hasMessageStartingWith("malformed msgpack value for type ");
             return;
         }

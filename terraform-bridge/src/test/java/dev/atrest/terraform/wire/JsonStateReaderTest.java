@@ -45,6 +45,40 @@ class JsonStateReaderTest {
                 .hasMessageNotContaining("secret-value");
     }
 
+    @Test
+    void read_trailingValueOrNonJson_failsAsMalformed() {
+        assertThatThrownBy(() -> read("{\"id\":\"p1\"} {}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state");
+        assertThatThrownBy(() -> read("{id: 'p1'}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state");
+    }
+
+    @Test
+    void read_valueOfAnotherType_failsAsMalformed() {
+        assertThatThrownBy(() -> read("{\"aws_kms_config\":\"secret-value\"}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state").hasMessageNotContaining("secret-value");
+        assertThatThrownBy(() -> read("[1]")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state");
+    }
+
+    @Test
+    void read_nestedTooDeep_failsAsMalformedNotStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+
+        assertThatThrownBy(() -> read("{\"keys\":" + deep + "}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("malformed JSON state");
+    }
+
+    @Test
+    void read_largeAndExactNumbers_keptExactly() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> state = (Map<String, Object>) read(
+                "{\"master_key_version\":123456789012345678901234567890,\"keys\":[0.1,-2E+3]}");
+
+        assertThat(state.get("master_key_version")).isEqualTo(new BigDecimal("123456789012345678901234567890"));
+        assertThat(state.get("keys")).isEqualTo(List.of(new BigDecimal("0.1"), new BigDecimal("-2E+3")));
+    }
+
     private static Object read(String json) {
         return JsonStateReader.read(json.getBytes(StandardCharsets.UTF_8), STATE);
     }

@@ -1,4 +1,4 @@
-package dev.atrest.keyservice.support;
+package dev.atrest.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +14,12 @@ import java.util.List;
 /**
  * The figures one part of the fault and fuzzing suite reports: trials run, faults injected, failures,
  * keys lost and acknowledged writes lost, and how long it took. Closing it writes one line to
- * {@code target/fault-results/<suite>.tsv} (columns in {@link #COLUMNS}); {@code scripts/fault-suite.sh}
- * gathers every module's lines into the results file. A failure is counted before it is rethrown, so a
- * failing run still reports what it found.
+ * {@code <module>/target/fault-results/<suite>.tsv} (columns in {@link #COLUMNS}; {@code -Dfault.results.dir}
+ * moves it); {@code scripts/fault-report.sh} gathers every module's lines into the results file. A failure is
+ * counted before it is rethrown, so a failing run still reports what it found.
  */
 public final class FaultTally implements AutoCloseable {
     public static final String COLUMNS = "suite\ttrials\tfaults\tfailures\tkeys_lost\twrites_lost\tseconds\tseed";
-    private static final Path DIR = Path.of(System.getProperty("fault.results.dir", "target/fault-results"));
 
     private final String suite;
     private final String seed;
@@ -51,6 +50,7 @@ public final class FaultTally implements AutoCloseable {
      * A Jazzer fuzz test's tally: suite {@code fuzz-<target>} while Jazzer fuzzes ({@code JAZZER_FUZZ} set, as
      * {@code scripts/fuzz.sh} does), {@code fuzz-<target>-replay} when {@code mvn test} only replays the committed
      * inputs, so that a later replay (the external-database pass) never overwrites a fuzzing run's figures.
+     * Trials are inputs run; faults are malformed inputs the code refused.
      */
     public static FaultTally fuzzTest(String target) {
         String fuzzing = System.getenv("JAZZER_FUZZ");
@@ -73,16 +73,22 @@ public final class FaultTally implements AutoCloseable {
         writesLost += lost;
     }
 
-    /** Runs one trial's checks; a failing check is counted, then rethrown. */
-    public void verify(String trial, Runnable checks) {
+    /** Runs one trial's checks; a failing one (exception, assertion, OutOfMemoryError) is counted, then rethrown. */
+    public <E extends Exception> void verify(String trial, Checks<E> checks) throws E {
         try {
             checks.run();
-        } catch (RuntimeException | AssertionError e) {
+        } catch (Exception | Error e) {
             synchronized (this) {
                 failures.add(trial + ": " + e.getMessage());
             }
             throw e;
         }
+    }
+
+    /** One trial's checks, which may call the service or read the database, and so throw. */
+    @FunctionalInterface
+    public interface Checks<E extends Exception> {
+        void run() throws E;
     }
 
     public synchronized long trials() {
@@ -95,11 +101,12 @@ public final class FaultTally implements AutoCloseable {
         String line = String.join("\t", suite, Long.toString(trials), Long.toString(faults),
                 Integer.toString(failures.size()), Long.toString(keysLost), Long.toString(writesLost),
                 Long.toString(seconds), seed);
+        Path dir = Path.of(System.getProperty("fault.results.dir", "target/fault-results"));
         try {
-            Files.createDirectories(DIR);
-            Path partial = DIR.resolve(suite + ".tsv.partial");
+            Files.createDirectories(dir);
+            Path partial = dir.resolve(suite + ".tsv.partial");
             Files.writeString(partial, line + "\n", StandardCharsets.UTF_8);
-            Files.move(partial, DIR.resolve(suite + ".tsv"), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(partial, dir.resolve(suite + ".tsv"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the fault results of " + suite, e);
