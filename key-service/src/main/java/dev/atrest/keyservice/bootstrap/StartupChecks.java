@@ -34,12 +34,26 @@ public final class StartupChecks {
 
     /** Prints the first refusal and exits, or returns when the service may start. */
     public static void refuseOrContinue(Config config) {
-        Optional<String> refusal = firstRefusal(config);
-        if (refusal.isPresent()) {
-            System.err.println("atrest: refusing to start: " + refusal.get());
-            System.err.flush();
-            System.exit(EXIT_REFUSED);
-        }
+        firstRefusal(config).ifPresent(StartupChecks::refuse);
+    }
+
+    /**
+     * One line on stderr and exit status 1. Exiting here, before Quarkus configured logging, also keeps
+     * the log manager's start-up queue (DEBUG lines included) from being dumped on stderr, as it is when
+     * an exception leaves main.
+     */
+    static void refuse(String reason) {
+        System.err.println("atrest: refusing to start: " + reason);
+        System.err.flush();
+        System.exit(EXIT_REFUSED);
+    }
+
+    /** A failure before Quarkus starts (the embedded database, the data directory) as one line. */
+    static String describe(RuntimeException refused) {
+        String cause = refused.getCause() == null || refused.getCause().getMessage() == null
+                || refused.getMessage().contains(refused.getCause().getMessage()) ? ""
+                : " (" + refused.getCause().getMessage() + ")";
+        return oneLine(refused.getMessage() + cause);
     }
 
     /** Why the service must not start with {@code config}, in one line; empty when it may. */
@@ -51,9 +65,7 @@ public final class StartupChecks {
         } catch (ConfigValidationException invalid) {
             return Optional.of(readable(oneLine(invalid.getProblem(0).getMessage())));
         } catch (RuntimeException refused) {
-            String cause = refused.getCause() == null || refused.getCause().getMessage() == null ? ""
-                    : " (" + refused.getCause().getMessage() + ")";
-            return Optional.of(oneLine(refused.getMessage() + cause));
+            return Optional.of(describe(refused));
         }
     }
 
@@ -64,7 +76,11 @@ public final class StartupChecks {
                     config.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("0.0.0.0"));
         }
         GrpcTls.serverContext(atrest.tls());
+        ListeningPorts.refuseTaken(config);
         boolean embedded = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty();
+        if (embedded) {
+            DataDirectory.prepare(atrest.dataDir());
+        }
         boolean generatedKeyExists = Files.exists(atrest.dataDir().resolve(SealKeySource.GENERATED_FILE));
         // With the embedded database and no key yet, the service generates one at start: nothing to check.
         if (!embedded || atrest.seal().key().isPresent() || atrest.seal().keyFile().isPresent() || generatedKeyExists) {
@@ -109,7 +125,8 @@ public final class StartupChecks {
     private static String readable(String problem) {
         Matcher conversion = CONVERSION.matcher(problem);
         if (conversion.find()) {
-            return conversion.group(1) + "=\"" + conversion.group(2) + "\" cannot be used: " + conversion.group(3);
+            return conversion.group(1) + "=\"" + conversion.group(2) + "\" cannot be used: " + conversion.group(3)
+                    .replaceAll("\\b(java\\.[\\w.]+\\.)?\\w+Exception: ", "");
         }
         return problem.replaceFirst("^[\\w.$]+: ", "").replaceAll("SRCFG\\d+: ", "");
     }
