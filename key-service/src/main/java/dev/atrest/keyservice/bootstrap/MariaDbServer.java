@@ -31,12 +31,13 @@ final class MariaDbServer {
     }
 
     /**
-     * Creates the system tables in {@code dataDir} unless an earlier start did. A data directory made by an
+     * Creates the system tables in {@code dataDir} unless an earlier start did (its marker is there, and so is
+     * the {@code mysql} schema: a database directory deleted by hand is made anew). A data directory made by an
      * earlier version (which ran install-db at every start) has no marker: it runs once more, harmlessly.
      */
     static void installIfNew(MariaDbBinaries binaries, Path root, Path dataDir) throws ManagedProcessException, IOException {
         Path marker = root.resolve(INSTALLED_MARKER);
-        if (Files.exists(marker)) {
+        if (Files.exists(marker) && Files.isDirectory(dataDir.resolve("mysql"))) {
             return;
         }
         ManagedProcessBuilder install = builder(binaries, Executable.InstallDB);
