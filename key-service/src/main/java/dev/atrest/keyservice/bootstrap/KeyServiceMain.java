@@ -45,8 +45,11 @@ public final class KeyServiceMain {
         Path dataDir = Path.of(config.getOptionalValue("atrest.data-dir", String.class).orElse(".data"));
         LOG.infof("no quarkus.datasource.jdbc.url configured: starting the embedded MariaDB under %s",
                 dataDir.toAbsolutePath());
+        long started = System.nanoTime();
         try {
-            return EmbeddedMariaDb.start(dataDir);
+            EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
+            LOG.infof("the embedded MariaDB is up after %d ms", (System.nanoTime() - started) / 1_000_000);
+            return db;
         } catch (RuntimeException failed) {
             StartupChecks.refuse(StartupChecks.describe(failed));
             throw failed; // not reached: refuse exits
