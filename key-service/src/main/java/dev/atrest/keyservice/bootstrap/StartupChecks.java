@@ -20,7 +20,8 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Every start-up refusal, made before the embedded database starts and before any port opens: the
- * {@code atrest.*} values (types and ranges), development mode off loopback, the seal key, the TLS files.
+ * {@code atrest.*} values (types and ranges), development mode off loopback, the seal key, the TLS files,
+ * the gRPC and HTTP ports (a number, and free), and the embedded database's data directory (private).
  * A refusal is one line on stderr naming the setting, and exit status 1; nothing listened, so nothing was
  * served meanwhile. Inside Quarkus the same checks run again ({@link BeforeListening}, {@link GrpcTls},
  * the seal-key producer) for starts that do not pass through {@link KeyServiceMain}.
