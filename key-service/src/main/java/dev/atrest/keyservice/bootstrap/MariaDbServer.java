@@ -25,9 +25,12 @@ final class MariaDbServer {
     private static final String READY = ": ready for connections.";
 
     private final ManagedProcess process;
+    /** A JVM that exits (SIGTERM, System.exit) takes its server along, and waits until it has stopped. */
+    private final Thread onExit;
 
     private MariaDbServer(ManagedProcess process) {
         this.process = process;
+        this.onExit = new Thread(this::stopQuietly, "embedded MariaDB shutdown");
     }
 
     /**
@@ -64,7 +67,9 @@ final class MariaDbServer {
             server.addArgument(arg, false);
         }
         extraArgs.forEach(arg -> server.addArgument(arg, false));
-        server.setDestroyOnShutdown(true); // a JVM that exits takes its server along
+        // Stopped by a hook of our own that waits for the server's exit (commons-exec's would only signal it): a
+        // server still shutting down when the next start comes holds InnoDB's lock, and that start waits for it.
+        server.setDestroyOnShutdown(false);
         ManagedProcess process = server.build();
         if (!process.startAndWaitForConsoleMessageMaxMs(READY, START_TIMEOUT.toMillis())) {
             if (process.isAlive()) {
@@ -73,7 +78,9 @@ final class MariaDbServer {
             throw new ManagedProcessException("mariadbd did not say it was ready within " + START_TIMEOUT.toSeconds()
                     + " s; its last lines: " + process.getLastConsoleLines());
         }
-        return new MariaDbServer(process);
+        MariaDbServer started = new MariaDbServer(process);
+        Runtime.getRuntime().addShutdownHook(started.onExit);
+        return started;
     }
 
     private static ManagedProcessBuilder builder(MariaDbBinaries binaries, Executable executable) throws ManagedProcessException {
@@ -84,9 +91,29 @@ final class MariaDbServer {
         return builder;
     }
 
+    /** Stops the server (SIGTERM) and waits until it has exited. */
     void stop() throws ManagedProcessException {
-        if (process.isAlive()) {
-            process.destroy();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it stops the server too, and stopping twice is harmless
+        }
+        synchronized (this) {
+            if (process.isAlive()) {
+                process.destroy();
+            }
+        }
+    }
+
+    private void stopQuietly() {
+        synchronized (this) {
+            try {
+                if (process.isAlive()) {
+                    process.destroy();
+                }
+            } catch (ManagedProcessException e) {
+                System.err.println("atrest: the embedded MariaDB did not stop cleanly: " + e.getMessage());
+            }
         }
     }
 }
