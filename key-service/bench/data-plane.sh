@@ -17,7 +17,7 @@
 #   BENCH_PIN=1      the service (and the MariaDB it starts) on CPU 1, ghz on CPU 0, in every case alike, so
 #                    the load generator does not take turns with the service on one core (2-core machine)
 # Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
-# packaged service (built here with mvn -o when key-service/target/quarkus-app is missing).
+# packaged service (built here with Maven when key-service/target/quarkus-app is missing).
 set -euo pipefail
 seconds="${1:-20}"
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
@@ -26,7 +26,7 @@ ghz="$tools/bin/ghz"
 grpcurl="$tools/bin/grpcurl"
 moto_server="$tools/venv/bin/moto_server"
 jar="$repo/key-service/target/quarkus-app/quarkus-run.jar"
-work="$repo/key-service/target/bench-data-plane"   # not /tmp: the embedded MariaDB wipes data dirs there
+work="$repo/key-service/target/bench-data-plane"
 results="$repo/key-service/bench/results/data-plane.md"
 ghz_version=v0.120.0
 clusters=4
@@ -56,14 +56,18 @@ await_port() { # port seconds pid
   return 1
 }
 
+for tool in java python3; do command -v "$tool" >/dev/null || fail "$tool not found on PATH"; done
+[ "${BENCH_PIN:-0}" = 1 ] && { command -v taskset >/dev/null || fail "BENCH_PIN=1 needs taskset (util-linux)"; }
 [ -x "$moto_server" ] && [ -x "$grpcurl" ] || fail "moto or grpcurl missing: run scripts/test-peers/install.sh"
 if [ ! -x "$ghz" ]; then
+  command -v go >/dev/null || fail "ghz missing and no Go on PATH to install it (Go 1.22 or later)"
   echo "installing ghz $ghz_version into $tools/bin" >&2
   GOBIN="$tools/bin" go install "github.com/bojand/ghz/cmd/ghz@$ghz_version"
 fi
 if [ ! -f "$jar" ]; then
   echo "packaging the key service" >&2
-  (cd "$repo" && mvn -o -B -q -pl key-service -am package -DskipTests)
+  command -v mvn >/dev/null || fail "no packaged service and no Maven on PATH to build it"
+  (cd "$repo" && mvn -B -q -pl key-service -am package -DskipTests)
 fi
 
 rm -rf "$work" && mkdir -p "$work/ks" "$(dirname "$results")"

@@ -25,4 +25,26 @@ handshake_ms() {
   echo $(( (end - start) / 1000000 ))
 }
 
+# Stops with one line unless every named command is on PATH.
+need() { # tool... 
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$(basename "$0"): $tool not found on PATH" >&2; exit 1; }
+  done
+}
+
+# The provider file in the mirror, packaged first when it is missing (a fresh clone): prints its path.
+provider_file() { # module_dir
+  local found
+  found="$(find "$1/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f 2>/dev/null | head -n1)"
+  if [[ ! -x "$found" ]]; then
+    need mvn
+    echo "packaging the provider (mvn -pl proto,terraform-bridge package)" >&2
+    (cd "$1/.." && mvn -B -q -pl proto,terraform-bridge -am package -DskipTests >&2) \
+      || { echo "$(basename "$0"): packaging the provider failed" >&2; exit 1; }
+    found="$(find "$1/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f | head -n1)"
+  fi
+  echo "$found"
+}
+
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }

@@ -13,14 +13,14 @@ runs="${1:-15}"
 shift || true
 module_dir="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 repo="$(cd "$module_dir/.." && pwd)"
-launcher="$(find "$module_dir/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f | head -n1)"
-[[ -x "$launcher" ]] || { echo "no launcher: run mvn -pl terraform-bridge package first" >&2; exit 1; }
 time_bin="$repo/.bench-tools/bin/terraform-provider-time"
 if [[ ! -x "$time_bin" ]] && command -v go >/dev/null; then
   GOBIN="$repo/.bench-tools/bin" go install github.com/hashicorp/terraform-provider-time@v0.14.2
 fi
 
 source "$module_dir/bench/handshake-lib.sh"
+need java openssl
+launcher="$(provider_file "$module_dir")"
 if [[ "${WITH_TLS:-1}" == 1 ]]; then
   tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
   use_client_certificate "$tmp"

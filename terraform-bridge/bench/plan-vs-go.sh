@@ -12,12 +12,17 @@ work="$repo/terraform-bridge/target/bench-vs-go"
 tools="$repo/.bench-tools"
 time_version=0.14.2
 time_bin="$tools/bin/terraform-provider-time"
+fail() { echo "plan-vs-go: $*" >&2; exit 1; }
+[[ -n "$(find "$repo/terraform-bridge/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f 2>/dev/null)" ]] \
+  || fail "no provider mirror: run mvn -B -pl proto,terraform-bridge -am package -DskipTests"
+[[ -n "${ATREST_TOKEN:-}" ]] || fail "ATREST_TOKEN is not set: start a key service (scripts/run-key-service.sh) and export its token"
 if [[ ! -x "$time_bin" ]]; then
+  command -v go >/dev/null || fail "Go not found on PATH: it builds the time provider the plan is measured against"
   GOBIN="$tools/bin" go install "github.com/hashicorp/terraform-provider-time@v$time_version"
 fi
 clis=()
 for cli in ${CLIS:-terraform "$repo/.tools/bin/tofu"}; do command -v "$cli" >/dev/null && clis+=("$cli"); done
-((${#clis[@]})) || { echo "no terraform or tofu found" >&2; exit 1; }
+((${#clis[@]})) || fail "no terraform or tofu found (scripts/test-peers/install-tofu.sh builds tofu)"
 
 rm -rf "$work" && mkdir -p "$work/go-mirror"
 # The Go provider comes from a filesystem mirror too, so both sides pay the same install checks.

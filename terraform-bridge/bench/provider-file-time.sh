@@ -2,17 +2,17 @@
 # Median time from start to handshake line of the self-contained provider file, with its class-data-sharing
 # cache warm and with it off, interleaved with a baseline launcher in the same run; also the one-off cost of
 # a first start with an empty cache (the training run that records the archive).
-# Usage: terraform-bridge/bench/provider-file-time.sh [runs=15]   (after `mvn -pl terraform-bridge package`)
+# Usage: terraform-bridge/bench/provider-file-time.sh [runs=15]   (packages the provider first if needed)
 #   BASELINE=/path/to/another/terraform-provider-atrest_v0.1.0 compares against another build (e.g. a copy of
 #   an older mirror with its provider-lib beside it); without it the baseline is a bare JVM start.
 set -euo pipefail
 runs="${1:-15}"
 module_dir="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-provider="$(find "$module_dir/target/terraform-mirror" -name 'terraform-provider-atrest_v*' -type f | head -n1)"
-[[ -x "$provider" ]] || { echo "no provider file: run mvn -pl terraform-bridge package first" >&2; exit 1; }
+source "$module_dir/bench/handshake-lib.sh"
+need java openssl
+provider="$(provider_file "$module_dir")"
 
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-source "$module_dir/bench/handshake-lib.sh"
 export XDG_CACHE_HOME="$tmp/cache"
 use_client_certificate "$tmp"
 

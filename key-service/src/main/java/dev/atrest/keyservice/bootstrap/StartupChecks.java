@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Every start-up refusal, made before the embedded database starts and before any port opens: the
- * {@code atrest.*} values (types and ranges), development mode off loopback, the seal key, the TLS files.
+ * {@code atrest.*} values (types and ranges), development mode off loopback, the seal key, the TLS files,
+ * the gRPC and HTTP ports (a number, and free), and the embedded database's data directory (private).
  * A refusal is one line on stderr naming the setting, and exit status 1; nothing listened, so nothing was
  * served meanwhile. Inside Quarkus the same checks run again ({@link BeforeListening}, {@link GrpcTls},
  * the seal-key producer) for starts that do not pass through {@link KeyServiceMain}.
@@ -36,12 +37,26 @@ public final class StartupChecks {
 
     /** Prints the first refusal and exits, or returns when the service may start. */
     public static void refuseOrContinue(Config config) {
-        Optional<String> refusal = firstRefusal(config);
-        if (refusal.isPresent()) {
-            System.err.println("atrest: refusing to start: " + refusal.get());
-            System.err.flush();
-            System.exit(EXIT_REFUSED);
-        }
+        firstRefusal(config).ifPresent(StartupChecks::refuse);
+    }
+
+    /**
+     * One line on stderr and exit status 1. Exiting here, before Quarkus configured logging, also keeps
+     * the log manager's start-up queue (DEBUG lines included) from being dumped on stderr, as it is when
+     * an exception leaves main.
+     */
+    static void refuse(String reason) {
+        System.err.println("atrest: refusing to start: " + reason);
+        System.err.flush();
+        System.exit(EXIT_REFUSED);
+    }
+
+    /** A failure before Quarkus starts (the embedded database, the data directory) as one line. */
+    static String describe(RuntimeException refused) {
+        String cause = refused.getCause() == null || refused.getCause().getMessage() == null
+                || refused.getMessage().contains(refused.getCause().getMessage()) ? ""
+                : " (" + refused.getCause().getMessage() + ")";
+        return oneLine(refused.getMessage() + cause);
     }
 
     /** Why the service must not start with {@code config}, in one line; empty when it may. */
@@ -53,9 +68,7 @@ public final class StartupChecks {
         } catch (ConfigValidationException invalid) {
             return Optional.of(readable(oneLine(invalid.getProblem(0).getMessage())));
         } catch (RuntimeException refused) {
-            String cause = refused.getCause() == null || refused.getCause().getMessage() == null ? ""
-                    : " (" + refused.getCause().getMessage() + ")";
-            return Optional.of(oneLine(refused.getMessage() + cause));
+            return Optional.of(describe(refused));
         }
     }
 
@@ -66,7 +79,11 @@ public final class StartupChecks {
                     config.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("0.0.0.0"));
         }
         GrpcTls.serverContext(atrest.tls());
+        ListeningPorts.refuseTaken(config);
         boolean embedded = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty();
+        if (embedded) {
+            DataDirectory.prepare(atrest.dataDir());
+        }
         boolean generatedKeyExists = Files.exists(atrest.dataDir().resolve(SealKeySource.GENERATED_FILE));
         // With the embedded database and no key yet, the service generates one at start: nothing to check.
         if (!embedded || atrest.seal().key().isPresent() || atrest.seal().keyFile().isPresent() || generatedKeyExists) {
@@ -95,7 +112,8 @@ public final class StartupChecks {
     private static String readable(String problem) {
         Matcher conversion = CONVERSION.matcher(problem);
         if (conversion.find()) {
-            return conversion.group(1) + "=\"" + conversion.group(2) + "\" cannot be used: " + conversion.group(3);
+            return conversion.group(1) + "=\"" + conversion.group(2) + "\" cannot be used: " + conversion.group(3)
+                    .replaceAll("\\b(java\\.[\\w.]+\\.)?\\w+Exception: ", "");
         }
         return problem.replaceFirst("^[\\w.$]+: ", "").replaceAll("SRCFG\\d+: ", "");
     }

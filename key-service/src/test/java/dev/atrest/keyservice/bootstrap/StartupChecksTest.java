@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +62,22 @@ class StartupChecksTest {
         assertRefused(Map.of("atrest.auth.token-cache-ttl", "banana"), "atrest.auth.token-cache-ttl=\"banana\" cannot be used");
         assertRefused(Map.of("atrest.refusals.burst", "0"), "atrest.refusals.burst");
         assertRefused(Map.of("atrest.refusals.rate-per-second", "-1"), "atrest.refusals.rate-per-second");
+    }
+
+    @Test
+    void firstRefusal_portNotANumberOrTaken_namesTheSetting() throws IOException {
+        assertRefused(Map.of("quarkus.http.port", "eighty"), "quarkus.http.port: \"eighty\" is not a port number");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertRefused(Map.of("quarkus.grpc.server.port", String.valueOf(taken.getLocalPort())),
+                    "quarkus.grpc.server.port: port " + taken.getLocalPort() + " on 127.0.0.1 is in use");
+        }
+    }
+
+    @Test
+    void firstRefusal_embeddedDataDirectoryOthersMayWrite_namesTheSetting() throws IOException {
+        Path open = Files.createDirectories(Path.of("target", "startup-checks-open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertRefused(Map.of("atrest.data-dir", open.toAbsolutePath().toString()), "atrest.data-dir: ", "other users");
     }
 
     private static void assertRefused(Map<String, String> settings, String... mentions) throws IOException {

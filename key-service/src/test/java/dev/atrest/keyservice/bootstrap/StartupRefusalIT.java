@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,6 +66,44 @@ class StartupRefusalIT {
     }
 
     @Test
+    void unreadableSealKeyFile_refusedBeforeListening() throws Exception {
+        assertRefusedBeforeListening("no-key-file", Map.of("atrest.seal.key-file",
+                Path.of("target", "it-logs", "no-such-seal.key").toAbsolutePath().toString()), null, "atrest.seal.key-file");
+    }
+
+    @Test
+    void portNotANumber_refusedBeforeListening() throws Exception {
+        assertRefusedBeforeListening("bad-port", Map.of("quarkus.http.port", "eighty"), SEAL_KEY, "quarkus.http.port");
+    }
+
+    @Test
+    void dataDirectoryOthersMayWrite_refusedBeforeTheDatabaseStarts() throws Exception {
+        Path open = Files.createDirectories(Path.of("target", "it-data", "startup-open-data-dir")).toAbsolutePath();
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        // An empty URL is no URL: the embedded database, whose data directory this is.
+        assertRefusedBeforeListening("open-data-dir", Map.of("quarkus.datasource.jdbc.url", "",
+                "atrest.data-dir", open.toString()), null, "atrest.data-dir");
+        assertThat(open.resolve("mariadb")).as("no database was made there").doesNotExist();
+    }
+
+    @Test
+    void grpcPortInUse_refusedWithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Started started = start("port-taken", Map.of("quarkus.grpc.server.port", String.valueOf(taken.getLocalPort())),
+                    SEAL_KEY);
+            started.stopPolling(); // the port is someone else's: its connections say nothing here
+            boolean exited = started.process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                started.process.destroyForcibly();
+            }
+            assertThat(exited).as("exits by itself").isTrue();
+            assertThat(started.process.exitValue()).isNotZero();
+            assertOneLineNaming(started, "port-taken", "quarkus.grpc.server.port");
+            assertThat(Files.readAllLines(started.stderr)).singleElement().asString().contains("in use");
+        }
+    }
+
+    @Test
     void soundConfiguration_thePollerConnects() throws Exception {
         Started started = start("sound", Map.of(), SEAL_KEY);
         try {
@@ -74,6 +113,9 @@ class StartupRefusalIT {
             }
             assertThat(started.grpcConnects).as("the poller saw the sound service's gRPC port; see " + started.stdout)
                     .hasPositiveValue();
+            assertThat(Files.readString(started.stdout) + Files.readString(started.stderr))
+                    .as("a sound start logs nothing below INFO and no stack trace").doesNotContain(" DEBUG ")
+                    .doesNotContain("\tat ");
         } finally {
             started.process.destroy();
             started.process.waitFor(60, TimeUnit.SECONDS);
@@ -89,16 +131,24 @@ class StartupRefusalIT {
         if (!exited) {
             started.process.destroyForcibly();
         }
-        List<String> stderr = Files.readAllLines(started.stderr).stream().filter(line -> !line.isBlank()).toList();
-        System.out.printf("%s: exit %s after %d connection attempts: %s%n", name,
-                exited ? started.process.exitValue() : "none", started.attempts.get(), stderr);
+        System.out.printf("%s: exit %s after %d connection attempts%n", name,
+                exited ? started.process.exitValue() : "none", started.attempts.get());
         assertThat(exited).as(name + " exits by itself").isTrue();
         assertThat(started.process.exitValue()).as(name + " exit status").isNotZero();
         assertThat(started.attempts.get()).as("the poller was polling").isPositive();
         assertThat(started.grpcConnects).as(name + ": connections to the gRPC port").hasValue(0);
         assertThat(started.httpConnects).as(name + ": connections to the HTTP port").hasValue(0);
+        assertOneLineNaming(started, name, setting);
+    }
+
+    /** stderr is one line, "atrest: refusing to start: …" naming the setting; no stack frame, no DEBUG line anywhere. */
+    private static void assertOneLineNaming(Started started, String name, String setting) throws IOException {
+        List<String> stderr = Files.readAllLines(started.stderr).stream().filter(line -> !line.isBlank()).toList();
+        System.out.printf("%s: %s%n", name, stderr);
         assertThat(stderr).as(name + ": stderr is one line naming the setting").singleElement().asString()
-                .contains(setting).doesNotContain("Exception").doesNotContain("\tat ");
+                .startsWith("atrest: refusing to start: ").contains(setting)
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(Files.readString(started.stdout)).as(name + ": stdout").doesNotContain(" DEBUG ").doesNotContain("\tat ");
     }
 
     private static Started start(String name, Map<String, String> settings, String sealKey) throws IOException {

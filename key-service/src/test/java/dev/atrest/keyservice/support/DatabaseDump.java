@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.support;
 
+import dev.atrest.keyservice.bootstrap.EmbeddedMariaDb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public final class DatabaseDump {
             return DEBIAN_DUMP;
         }
         for (String name : new String[] {"mariadb-dump", "mysqldump"}) {
-            Path unpacked = dataDir.resolve("mariadb-base/bin").resolve(name);
+            Path unpacked = EmbeddedMariaDb.unpackedProgram(dataDir, name);
             if (Files.isExecutable(unpacked)) {
                 return unpacked;
             }
