@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The service's own settings, all under {@code atrest.}; the README's configuration table lists them. */
+/** The service's own settings, all under {@code atrest.}; docs/configuration.md lists them. */
 @ConfigMapping(prefix = "atrest")
 public interface AtrestConfig {
 
