@@ -68,7 +68,11 @@ class AuditedRpcsTest {
                 EncryptionAtRestProvider.LOCAL))).isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
 
-        List<AuditRecord> records = recordsOf(project);
+        // The service records rotation.completed right after the rotation's last step commits, and that commit is
+        // what GetRotationStatus reports: wait for the record itself, not only for the status.
+        List<AuditRecord> records = Awaits.until("rotation.completed recorded for " + cluster, Awaits.ROTATION_LIMIT,
+                () -> recordsOf(project),
+                found -> found.stream().anyMatch(r -> r.getAction().equals("rotation.completed")));
 
         assertThat(records).extracting(AuditRecord::getAction, AuditRecord::getResource, AuditRecord::getOutcome)
                 .containsSubsequence(
