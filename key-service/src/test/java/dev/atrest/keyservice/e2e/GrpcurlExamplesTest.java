@@ -1,6 +1,7 @@
 package dev.atrest.keyservice.e2e;
 
 import static dev.atrest.keyservice.support.Requests.enableLocal;
+import static dev.atrest.keyservice.support.Requests.keys;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +40,7 @@ class GrpcurlExamplesTest {
                 .contains("\"master_key_version\": 2", "\"state\": \"KEY_STATE_DESTROYED\"")
                 .contains("\"role\": \"KEY_CONSUMER\"", "\"database\": \"" + project + "/orders-db/customers\"",
                         "\"key_sha256\"", "refused, as it should be: the token is not granted project " + project + "-other")
+                .contains("\"database_name\": \"customers\"", "\"state\": \"KEY_STATE_ACTIVE\"")
                 .contains("\"intact\": true")
                 .contains("\"provider\": \"NONE\"")
                 .doesNotContain("\"key\":", "\"secret\":");
@@ -64,6 +66,29 @@ class GrpcurlExamplesTest {
                 "\"key_sha256\": \"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(served)) + "\"");
         assertThat(refused.exitCode).as(refused.output).isZero();
         assertThat(refused.output).contains("\"code\": 7", "PERMISSION_DENIED").doesNotContain("key_sha256");
+    }
+
+    @Test
+    void rotateDatabaseKeyScript_expectedVersion_rotatesOnceThenRefusesTheRetry() throws Exception {
+        String project = Api.uniqueId("rdk");
+        Api.projects().updateProjectEncryption(enableLocal(project));
+        Api.clusters().setClusterEncryption(setCluster(project, "orders-db", EncryptionAtRestProvider.LOCAL));
+        GetDatabaseKeyRequest current = GetDatabaseKeyRequest.newBuilder().setProjectId(project)
+                .setClusterName("orders-db").setDatabaseName("customers").build();
+        byte[] before = Api.databaseKeys().getDatabaseKey(current).getKey().toByteArray();
+
+        Result rotated = run(Map.of(), script("12-rotate-database-key.sh"), project, "orders-db", "customers", "1");
+        Result retried = run(Map.of(), script("12-rotate-database-key.sh"), project, "orders-db", "customers", "1");
+
+        assertThat(rotated.exitCode).as(rotated.output).isZero();
+        assertThat(rotated.stdout).contains("\"database_name\": \"customers\"", "\"version\": 2",
+                "\"state\": \"KEY_STATE_ACTIVE\"").doesNotContain("\"key\":");
+        assertThat(retried.exitCode).as(retried.output).isNotZero();
+        assertThat(retried.output).contains("DATABASE_KEY_VERSION_CHANGED");
+        var served = Api.databaseKeys().getDatabaseKey(current);
+        assertThat(served.getVersion()).isEqualTo(2);
+        assertThat(served.getKey().toByteArray()).isNotEqualTo(before);
+        assertThat(Api.clusters().listClusterKeys(keys(project, "orders-db")).getDatabaseKeysCount()).isEqualTo(2);
     }
 
     @Test
