@@ -21,7 +21,7 @@ final class VaultResponses {
 
     /** {@code GET /v1/<mount>/data/<id>}: the key as KV v2 secret data, under the field "data". */
     static byte[] secret(ReleasedDatabaseKey released) {
-        Instant created = null; // released.createTime() once datakey carries it (h-rotate)
+        Instant created = released.createTime();
         String head = "{\"request_id\":\"" + UUID.randomUUID() + "\",\"lease_id\":\"\",\"renewable\":false,"
                 + "\"lease_duration\":0,\"data\":{\"data\":{\"data\":\"";
         String tail = "\"},\"metadata\":{\"created_time\":\""

@@ -14,6 +14,7 @@ import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetDatabaseKeyRequest;
 import dev.atrest.v1.ListAuditRecordsRequest;
 import dev.atrest.v1.Role;
+import dev.atrest.v1.RotateDatabaseKeyRequest;
 import dev.atrest.v1.VerifyAuditLogRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -74,6 +75,24 @@ class VaultKvApiTest {
         assertThat(VaultApi.key(latestByZero)).isEqualTo(latest);
         assertThat(never.statusCode()).isEqualTo(404);
         assertThat(never.body()).startsWith("{\"errors\":[\"").contains("no key version 2");
+    }
+
+    @Test
+    void read_afterRotateDatabaseKey_latestIsTheNewVersion_olderStillByNumber() {
+        String project = encryptedProject();
+        String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
+        byte[] first = VaultApi.key(vault().get(dataPath(project, "c1", "1"), token));
+
+        Api.clusters().rotateDatabaseKey(RotateDatabaseKeyRequest.newBuilder().setProjectId(project)
+                .setClusterName("c1").setDatabaseName("1").setExpectedVersion(1).build());
+        HttpResponse<String> latest = vault().get(dataPath(project, "c1", "1"), token);
+        HttpResponse<String> older = vault().get(dataPath(project, "c1", "1") + "?version=1", token);
+
+        assertThat(VaultApi.version(latest)).isEqualTo(2);
+        assertThat(VaultApi.key(latest)).hasSize(32).isNotEqualTo(first);
+        assertThat(VaultApi.version(older)).isEqualTo(1);
+        assertThat(VaultApi.key(older)).isEqualTo(first);
+        assertThat(latest.body()).containsPattern("\"created_time\":\"\\d{4}-\\d\\d-\\d\\dT");
     }
 
     @Test
