@@ -41,7 +41,8 @@ class ReleaseCache {
     private final ConcurrentMap<String, Long> epochs = new ConcurrentHashMap<>();
     /**
      * Per rotated database, a mark from {@link #rotationMarks} that no other rotation ever gets: an entry
-     * loaded under an earlier mark is never looked up again. A project's epoch moving clears its marks.
+     * loaded under an earlier mark is never looked up again. Never cleared (clearing races with a rotation
+     * and could bring an old mark back): one small entry per database rotated while this replica runs.
      */
     private final ConcurrentMap<DatabaseRef, Long> rotations = new ConcurrentHashMap<>();
     private final AtomicLong rotationMarks = new AtomicLong();
@@ -105,7 +106,6 @@ class ReleaseCache {
 
     void invalidateProject(String projectId) {
         epochs.merge(projectId, 1L, Long::sum);
-        rotations.keySet().removeIf(database -> database.projectId().equals(projectId));
         releasable.asMap().keySet().removeIf(entry -> entry.projectId().equals(projectId));
         stored.asMap().keySet().removeIf(entry -> entry.projectId().equals(projectId));
     }
