@@ -16,6 +16,7 @@ import dev.atrest.v1.DatabaseKeyInfo;
 import dev.atrest.v1.ListClusterKeysRequest;
 import dev.atrest.v1.ListClusterKeysResponse;
 import dev.atrest.v1.RotateDatabaseKeyRequest;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,11 +120,11 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
                     Values.string(planned, "database_name"));
             // expected_version: a call repeated after one that succeeded, or a rotation by someone else since the
             // read, is refused instead of rotating twice.
-            DatabaseKeyInfo made = client.clusters().rotateDatabaseKey(RotateDatabaseKeyRequest.newBuilder()
+            DatabaseKeyInfo made = rotate(RotateDatabaseKeyRequest.newBuilder()
                     .setProjectId(Values.string(planned, "project_id"))
                     .setClusterName(Values.string(planned, "cluster_name"))
                     .setDatabaseName(Values.string(planned, "database_name"))
-                    .setExpectedVersion(current).build());
+                    .setExpectedVersion(current).build(), client, diagnostics);
             return Values.copy(Values.resolveUnknowns(planned, DatabaseKeyRotationMapping.toState(planned, made)));
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.hasReason(e, DatabaseKeyRotationMapping.VERSION_CHANGED)) {
@@ -137,6 +138,40 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
                         client.endpoint(), diagnostics);
             }
             return null;
+        }
+    }
+
+    /**
+     * Sends the rotation, and once more if the connection failed (UNAVAILABLE): the first call may have been
+     * lost on its way, or only its answer. The repeat carries the same expected_version, so it rotates only if the
+     * first never arrived; if it finds the version moved on, the version after the expected one is the first call's
+     * (or, indistinguishably, someone else's of the same moment) and is recorded rather than rotating twice.
+     */
+    private static DatabaseKeyInfo rotate(RotateDatabaseKeyRequest request, AtrestClient client,
+            Diagnostics diagnostics) {
+        try {
+            return client.clusters().rotateDatabaseKey(request);
+        } catch (StatusRuntimeException lost) {
+            if (lost.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                throw lost;
+            }
+        }
+        try {
+            return client.clusters().rotateDatabaseKey(request);
+        } catch (StatusRuntimeException again) {
+            if (!ServiceErrors.hasReason(again, DatabaseKeyRotationMapping.VERSION_CHANGED)) {
+                throw again;
+            }
+            int made = request.getExpectedVersion() + 1;
+            DatabaseKeyInfo earlier = DatabaseKeyRotationMapping.version(client.clusters().listClusterKeys(
+                    ListClusterKeysRequest.newBuilder().setProjectId(request.getProjectId())
+                            .setClusterName(request.getClusterName()).build()), request.getDatabaseName(), made)
+                    .orElseThrow(() -> again);
+            diagnostics.warning("recorded version " + made + " of the key of database " + request.getDatabaseName(),
+                    "the connection to the key service failed during the rotation and asking again found version "
+                    + made + " already made: by the first attempt, whose answer was lost, or by someone else at the "
+                    + "same moment. It is recorded as this rotation's instead of rotating twice.");
+            return earlier;
         }
     }
 

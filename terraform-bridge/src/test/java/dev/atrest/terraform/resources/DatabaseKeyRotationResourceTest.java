@@ -193,6 +193,53 @@ class DatabaseKeyRotationResourceTest {
     }
 
     @Test
+    void apply_connectionFailedBeforeTheCallArrived_askedAgainAndRotatedOnce() {
+        service.unreachableRotations.set(1);
+
+        Map<String, Object> state = created(config(null));
+
+        assertThat(service.rotateRequests).singleElement()
+                .satisfies(request -> assertThat(request.getExpectedVersion()).isEqualTo(1));
+        assertThat(versions("1")).containsExactly(1, 2);
+        assertThat(state).containsEntry("version", BigDecimal.valueOf(2));
+    }
+
+    @Test
+    void apply_answerLostAfterTheServiceRotated_recordsThatVersionWithWarningNotASecondRotation() {
+        service.loseNextRotationAnswer = true;
+        Map<String, Object> config = config(null);
+
+        Map<String, Object> state = resource.apply(null, resource.plan(null, config, config).planned(), config,
+                service.client, diagnostics);
+
+        assertThat(service.rotateRequests).hasSize(2)
+                .allSatisfy(request -> assertThat(request.getExpectedVersion()).isEqualTo(1));
+        assertThat(versions("1")).containsExactly(1, 2);
+        assertThat(state).containsEntry("version", BigDecimal.valueOf(2)).containsEntry("id", ID);
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.WARNING);
+            assertThat(d.getSummary()).isEqualTo("recorded version 2 of the key of database 1");
+            assertThat(d.getDetail()).contains("instead of rotating twice");
+        });
+    }
+
+    @Test
+    void apply_serviceDown_askedTwiceThenErrorSayingItDidNotAnswer() {
+        service.unreachableRotations.set(2);
+        Map<String, Object> config = config(null);
+
+        Map<String, Object> state = resource.apply(null, resource.plan(null, config, config).planned(), config,
+                service.client, diagnostics);
+
+        assertThat(state).isNull();
+        assertThat(versions("1")).containsExactly(1);
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSummary()).isEqualTo("cannot rotate the key of database 1 of cluster p1/c1");
+            assertThat(d.getDetail()).contains("did not answer");
+        });
+    }
+
+    @Test
     void apply_clusterNotEncrypted_errorOnClusterNameNamingTheDatabase() {
         Map<String, Object> config = config(null);
         config.put("cluster_name", "plain");

@@ -70,6 +70,10 @@ final class FakeKeyService implements AutoCloseable {
     volatile Runnable afterClusterRead = () -> { };
     /** Runs after each ListClusterKeys answer: a test makes another client rotate in between. */
     volatile Runnable afterKeysRead = () -> { };
+    /** The next RotateDatabaseKey is carried out but answered UNAVAILABLE, as when a connection drops after the call. */
+    volatile boolean loseNextRotationAnswer;
+    /** How many of the next RotateDatabaseKey calls fail UNAVAILABLE without arriving, as against a service down. */
+    final java.util.concurrent.atomic.AtomicInteger unreachableRotations = new java.util.concurrent.atomic.AtomicInteger();
     private final Server server;
     private final ManagedChannel channel;
     final AtrestClient client;
@@ -362,6 +366,10 @@ final class FakeKeyService implements AutoCloseable {
             if (failed(response, true)) {
                 return;
             }
+            if (unreachableRotations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                response.onError(Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+                return;
+            }
             rotateRequests.add(request);
             ClusterEncryption cluster = clusters.get(request.getProjectId() + "/" + request.getClusterName());
             if (cluster == null || cluster.getState() != ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_ENABLED) {
@@ -374,6 +382,11 @@ final class FakeKeyService implements AutoCloseable {
             if (made == null) {
                 refuse(response, "the key of database " + request.getDatabaseName() + " is no longer at version "
                         + request.getExpectedVersion(), "DATABASE_KEY_VERSION_CHANGED");
+                return;
+            }
+            if (loseNextRotationAnswer) {
+                loseNextRotationAnswer = false;
+                response.onError(Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
                 return;
             }
             response.onNext(made);
