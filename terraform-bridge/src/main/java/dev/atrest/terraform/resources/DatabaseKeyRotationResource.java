@@ -38,7 +38,7 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
             + "else) replaces the resource, that is, rotates again. Destroying it changes nothing in the key service: "
             + "key versions are never destroyed by Terraform.", List.of(
             computed("id", CtyType.STRING, "`projects/PROJECT/clusters/CLUSTER/databases/DATABASE`."),
-            required("project_id", CtyType.STRING, "The project. Changing it replaces the resource (a rotation there)."),
+            required("project_id", CtyType.STRING, "The project. Changing it replaces the resource."),
             required("cluster_name", CtyType.STRING, "The cluster, which must be encrypted. Changing it replaces "
                     + "the resource."),
             required("database_name", CtyType.STRING, "The database whose key rotates (for MariaDB, the key id "
@@ -50,6 +50,10 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
             computed("master_key_version", CtyType.NUMBER, "The master-key version that wraps this key version; a "
                     + "master-key rotation re-wraps it, and the next refresh records the new one."),
             computed("create_time", CtyType.STRING, "When the key version was made (RFC 3339).")));
+
+    /** Every argument: a rotation is never updated in place, a change is the next rotation. */
+    private static final List<String> REPLACED_ON_CHANGE = List.of("project_id", "cluster_name", "database_name",
+            TRIGGERS);
 
     /** What the rotation answers: unknown until apply, then never changed by a plan. */
     private static final List<String> MADE_BY_ROTATION = List.of("version", "master_key_version", "create_time");
@@ -74,7 +78,7 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
     public Plan plan(Map<String, Object> prior, Map<String, Object> proposed, Map<String, Object> config) {
         List<String> replace = new ArrayList<>();
         if (prior != null) {
-            for (String name : replaceable()) {
+            for (String name : REPLACED_ON_CHANGE) {
                 if (!Objects.equals(prior.get(name), proposed.get(name))) {
                     replace.add(name);
                 }
@@ -91,12 +95,6 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
                 ? DatabaseKeyRotationMapping.id(projectId, clusterName, databaseName) : Unknown.VALUE);
         MADE_BY_ROTATION.forEach(name -> planned.put(name, Unknown.VALUE));
         return new Plan(planned, replace);
-    }
-
-    private static List<String> replaceable() {
-        List<String> names = new ArrayList<>(DatabaseKeyRotationMapping.IDENTITY);
-        names.add(TRIGGERS);
-        return names;
     }
 
     @Override
