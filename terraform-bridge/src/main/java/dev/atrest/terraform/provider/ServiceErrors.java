@@ -78,6 +78,12 @@ public final class ServiceErrors {
                     + "nothing was changed.");
             return;
         }
+        if (status.getCode() == Status.Code.UNIMPLEMENTED) {
+            // A provider newer than the key service (e.g. RotateDatabaseKey against a service that predates it).
+            diagnostics.error(summary, "the key service at " + endpoint + " does not offer this call (" + message
+                    + "): it is older than this provider. Upgrade the key service; nothing was changed.");
+            return;
+        }
         com.google.rpc.Status details = StatusProto.fromThrowable(error);
         boolean reported = false;
         if (details != null) {

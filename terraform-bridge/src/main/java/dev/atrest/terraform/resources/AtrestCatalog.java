@@ -11,7 +11,8 @@ public final class AtrestCatalog {
 
     public static Catalog create() {
         return new Catalog(
-                List.of(new ProjectEncryptionResource(), new ClusterEncryptionResource()),
+                List.of(new ProjectEncryptionResource(), new ClusterEncryptionResource(),
+                        new DatabaseKeyRotationResource()),
                 List.of(new ProjectEncryptionDataSource(), new ClusterEncryptionDataSource(), new ClusterKeysDataSource(),
                         new AlertsDataSource()));
     }

@@ -126,6 +126,10 @@ final class KeyServiceProcess implements AutoCloseable {
         return channel;
     }
 
+    boolean isAlive() {
+        return jvm.isAlive();
+    }
+
     /** Shuts down the channels it handed out, then stops the service (SIGKILL after 20 s). */
     @Override
     public void close() {

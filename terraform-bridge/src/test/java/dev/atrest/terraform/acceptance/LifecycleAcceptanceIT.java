@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * replacement never leaves a cluster unencrypted, with or without {@code create_before_destroy}, and a
  * second configuration cannot take over a project another one manages. Every provider start's stdout is
  * checked to be the handshake line alone, with the provider logging at TRACE (TF_LOG_PROVIDER), its most
- * talkative. One key service for the class; each test its own project.
+ * talkative. One key service, shared with the other {@link ServiceAndCapturedProvider} classes; each test its
+ * own project.
  */
 class LifecycleAcceptanceIT extends ServiceAndCapturedProvider {
 

@@ -45,4 +45,19 @@ class ServiceErrorsTest {
         assertThat(diagnostics.asList()).singleElement()
                 .satisfies(d -> assertThat(d.getDetail()).contains("role KEY_CONSUMER may not", "ADMIN"));
     }
+
+    @Test
+    void report_unimplemented_saysTheServiceIsOlderThanTheProvider() {
+        Diagnostics diagnostics = new Diagnostics();
+
+        ServiceErrors.report("rotate the key of database 1 of cluster p1/c1", Status.UNIMPLEMENTED
+                .withDescription("Method not found: atrest.v1.ClusterEncryptionService/RotateDatabaseKey")
+                .asRuntimeException(), NO_ATTRIBUTES, "localhost:9090", diagnostics);
+
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSummary()).isEqualTo("cannot rotate the key of database 1 of cluster p1/c1");
+            assertThat(d.getDetail()).contains("localhost:9090", "RotateDatabaseKey", "older than this provider",
+                    "Upgrade the key service");
+        });
+    }
 }

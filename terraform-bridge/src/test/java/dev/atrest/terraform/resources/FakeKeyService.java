@@ -11,14 +11,19 @@ import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.ClusterEncryptionState;
+import dev.atrest.v1.DatabaseKeyInfo;
 import dev.atrest.v1.DisableProjectEncryptionRequest;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetClusterEncryptionRequest;
 import dev.atrest.v1.GetProjectEncryptionRequest;
+import dev.atrest.v1.KeyState;
 import dev.atrest.v1.ListAlertsRequest;
 import dev.atrest.v1.ListAlertsResponse;
+import dev.atrest.v1.ListClusterKeysRequest;
+import dev.atrest.v1.ListClusterKeysResponse;
 import dev.atrest.v1.ProjectEncryption;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
+import dev.atrest.v1.RotateDatabaseKeyRequest;
 import dev.atrest.v1.SetClusterEncryptionRequest;
 import dev.atrest.v1.UpdateProjectEncryptionRequest;
 import io.grpc.ManagedChannel;
@@ -40,7 +45,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * disabling is refused while clusters are encrypted (CANNOT_DISABLE_ENCRYPTION_AT_REST naming them), day counts
  * of 0 keep the stored value, every write moves the etag and a stale etag is ABORTED (a project never stored
  * ignores it, a cluster never stored reads as "v0"), the generation moves only when encryption goes from off to
- * on, and the next call can be made to fail. Unlike the service it lets a cluster enable without its project.
+ * on, and the next call can be made to fail. Database keys have versions: a rotation makes the next one (1 for a
+ * database without a key), retires the previous, refuses a cluster that is not encrypted and an expected_version
+ * that is not the current one (DATABASE_KEY_VERSION_CHANGED). Unlike the service it lets a cluster enable without
+ * its project.
  */
 final class FakeKeyService implements AutoCloseable {
 
@@ -48,6 +56,9 @@ final class FakeKeyService implements AutoCloseable {
     final Map<String, ClusterEncryption> clusters = new ConcurrentHashMap<>();
     final Map<String, List<Alert>> alerts = new ConcurrentHashMap<>();
     final List<ListAlertsRequest> alertRequests = new ArrayList<>();
+    /** Database-key versions by "project/cluster", in ListClusterKeys' order (database name, then version). */
+    final Map<String, List<DatabaseKeyInfo>> databaseKeys = new ConcurrentHashMap<>();
+    final List<RotateDatabaseKeyRequest> rotateRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** When a master key created now becomes due: enable and rotation count from here. */
     static final long NOW_SECONDS = 1_790_000_000;
     static final int PAGE_SIZE = 2;
@@ -57,6 +68,12 @@ final class FakeKeyService implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
     /** Runs after each GetClusterEncryption answer: a test makes another client write in between. */
     volatile Runnable afterClusterRead = () -> { };
+    /** Runs after each ListClusterKeys answer: a test makes another client rotate in between. */
+    volatile Runnable afterKeysRead = () -> { };
+    /** The next RotateDatabaseKey is carried out but answered UNAVAILABLE, as when a connection drops after the call. */
+    volatile boolean loseNextRotationAnswer;
+    /** How many of the next RotateDatabaseKey calls fail UNAVAILABLE without arriving, as against a service down. */
+    final java.util.concurrent.atomic.AtomicInteger unreachableRotations = new java.util.concurrent.atomic.AtomicInteger();
     private final Server server;
     private final ManagedChannel channel;
     final AtrestClient client;
@@ -105,6 +122,40 @@ final class FakeKeyService implements AutoCloseable {
                 .setLastRotationTime(Timestamp.newBuilder().setSeconds(atSeconds))
                 .setNextRotationTime(Timestamp.newBuilder().setSeconds(atSeconds + stored.getRotationPeriodDays() * 86_400L))
                 .build());
+    }
+
+    /**
+     * Makes the next version of a database key, wrapped under the cluster's current master key, as RotateDatabaseKey
+     * (or a first GetDatabaseKey) would; null, and nothing made, when {@code expectedVersion} is set and not current.
+     */
+    synchronized DatabaseKeyInfo newDatabaseKeyVersion(String projectId, String clusterName, String databaseName,
+            Integer expectedVersion) {
+        String cluster = projectId + "/" + clusterName;
+        List<DatabaseKeyInfo> versions = new ArrayList<>(databaseKeys.getOrDefault(cluster, List.of()));
+        int current = versions.stream().filter(key -> key.getDatabaseName().equals(databaseName))
+                .mapToInt(DatabaseKeyInfo::getVersion).max().orElse(0);
+        if (expectedVersion != null && expectedVersion != current) {
+            return null;
+        }
+        versions.replaceAll(key -> key.getDatabaseName().equals(databaseName)
+                ? key.toBuilder().setState(KeyState.KEY_STATE_RETIRED).build() : key);
+        ClusterEncryption stored = clusters.get(cluster);
+        DatabaseKeyInfo made = DatabaseKeyInfo.newBuilder().setDatabaseName(databaseName).setVersion(current + 1)
+                .setWrappedByMasterKeyVersion(stored == null ? 1 : stored.getMasterKeyVersion())
+                .setState(KeyState.KEY_STATE_ACTIVE)
+                .setCreateTime(Timestamp.newBuilder().setSeconds(NOW_SECONDS + current + 1)).build();
+        versions.add(made);
+        versions.sort(java.util.Comparator.comparing(DatabaseKeyInfo::getDatabaseName)
+                .thenComparingInt(DatabaseKeyInfo::getVersion));
+        databaseKeys.put(cluster, List.copyOf(versions));
+        writes.incrementAndGet();
+        return made;
+    }
+
+    /** A master-key rotation's re-wrap: every database key of the cluster now wrapped under {@code masterKeyVersion}. */
+    void rewrapDatabaseKeys(String projectId, String clusterName, int masterKeyVersion) {
+        databaseKeys.computeIfPresent(projectId + "/" + clusterName, (cluster, versions) -> versions.stream()
+                .map(key -> key.toBuilder().setWrappedByMasterKeyVersion(masterKeyVersion).build()).toList());
     }
 
     /** INVALID_ARGUMENT with a BadRequest naming {@code field}, as the service answers a day count below 1. */
@@ -297,6 +348,57 @@ final class FakeKeyService implements AutoCloseable {
             response.onNext(stored.build());
             response.onCompleted();
         }
+
+        @Override
+        public void listClusterKeys(ListClusterKeysRequest request, StreamObserver<ListClusterKeysResponse> response) {
+            if (failed(response, false)) {
+                return;
+            }
+            // As the service: a cluster without keys (or never configured) lists none rather than NOT_FOUND.
+            response.onNext(ListClusterKeysResponse.newBuilder().addAllDatabaseKeys(databaseKeys.getOrDefault(
+                    request.getProjectId() + "/" + request.getClusterName(), List.of())).build());
+            response.onCompleted();
+            afterKeysRead.run();
+        }
+
+        @Override
+        public void rotateDatabaseKey(RotateDatabaseKeyRequest request, StreamObserver<DatabaseKeyInfo> response) {
+            if (failed(response, true)) {
+                return;
+            }
+            if (unreachableRotations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                response.onError(Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+                return;
+            }
+            rotateRequests.add(request);
+            ClusterEncryption cluster = clusters.get(request.getProjectId() + "/" + request.getClusterName());
+            if (cluster == null || cluster.getState() != ClusterEncryptionState.CLUSTER_ENCRYPTION_STATE_ENABLED) {
+                refuse(response, "cluster " + request.getProjectId() + "/" + request.getClusterName()
+                        + " is not encrypted", "ENCRYPTION_AT_REST_NOT_ENABLED");
+                return;
+            }
+            DatabaseKeyInfo made = newDatabaseKeyVersion(request.getProjectId(), request.getClusterName(),
+                    request.getDatabaseName(), request.hasExpectedVersion() ? request.getExpectedVersion() : null);
+            if (made == null) {
+                refuse(response, "the key of database " + request.getDatabaseName() + " is no longer at version "
+                        + request.getExpectedVersion(), "DATABASE_KEY_VERSION_CHANGED");
+                return;
+            }
+            if (loseNextRotationAnswer) {
+                loseNextRotationAnswer = false;
+                response.onError(Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
+                return;
+            }
+            response.onNext(made);
+            response.onCompleted();
+        }
+    }
+
+    /** FAILED_PRECONDITION with an ErrorInfo {@code reason}, as the service refuses a call. */
+    private static void refuse(StreamObserver<?> response, String message, String reason) {
+        response.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION.getNumber()).setMessage(message)
+                .addDetails(Any.pack(reason(reason, Map.of()))).build()));
     }
 
     /** Pages of at most {@link #PAGE_SIZE} alerts, whatever size the provider asks for, so paging is exercised. */
