@@ -145,4 +145,4 @@ done
 step "stop mariadbd"
 stop_mariadb
 trap '[ -n "${MARIADB_DEMO_DIR:-}" ] || rm -rf "$dir"' EXIT
-echo "done: project $project, cluster $cluster; MariaDB's files ${MARIADB_DEMO_DIR:+kept in $dir}${MARIADB_DEMO_DIR:-removed}"
+echo "done: project $project, cluster $cluster; MariaDB's files $([ -n "${MARIADB_DEMO_DIR:-}" ] && echo "kept in $dir" || echo removed)"
