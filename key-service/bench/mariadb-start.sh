@@ -11,8 +11,10 @@
 #  3. Key reads per second: the endpoint (VaultKeyLoad.java, N HTTP/1.1 clients) against GetDatabaseKey (ghz)
 #     over the same 10 database keys, same concurrency and duration, interleaved.
 # Prints the figures and writes them to key-service/bench/results/mariadb-start.md.
-# Usage: key-service/bench/mariadb-start.sh [rounds=7] [load seconds=10] [concurrency=16]
-#   BENCH_SOURCES="file"  only the file_key_management half (no key service needed)
+# Usage: key-service/bench/mariadb-start.sh [rounds=7] [load seconds=10 (0: no load part)] [concurrency=16]
+#   BENCH_SOURCES="file"        only the file_key_management half (no key service needed)
+#   BENCH_ENCRYPT_TMP_FILES=OFF  MariaDB's encrypt_tmp_files off (on by default): the plugin then reads key id 2
+#                                once per start instead of twice
 # Needs Debian's mariadb-server and mariadb-plugin-hashicorp-key-management (10.11), Java 17, Python 3, curl,
 # grpcurl and ghz in .tools/bin (scripts/test-peers/install.sh; ghz: see data-plane.sh), and the packaged
 # service (built here with Maven when key-service/target/quarkus-app is missing).
@@ -21,6 +23,7 @@ rounds="${1:-7}"
 load_seconds="${2:-10}"
 concurrency="${3:-16}"
 sources="${BENCH_SOURCES:-atrest file}"
+tmp_files="${BENCH_ENCRYPT_TMP_FILES:-ON}"
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 bench="$repo/key-service/bench"
 tools="$repo/.tools"
@@ -123,7 +126,7 @@ innodb_buffer_pool_size=128M
 innodb_log_file_size=32M
 innodb_encrypt_tables=FORCE
 innodb_encrypt_log=ON
-encrypt_tmp_files=ON
+encrypt_tmp_files=$tmp_files
 aria_encrypt_tables=ON
 innodb_encryption_threads=1
 innodb_encryption_rotate_key_age=1
@@ -217,11 +220,16 @@ done
 
 # --- key reads per second: the endpoint against GetDatabaseKey --------------------------------------------
 load_rows=()
-case " $sources " in *" atrest "*)
+[ "$load_seconds" -gt 0 ] && case " $sources " in *" atrest "*)
   python3 -c "
 import json
 print(json.dumps([{'project_id': '$project', 'cluster_name': '$cluster', 'database_name': str(i)}
                   for i in range(1, $key_ids + 1)]))" >"$work/keys.data.json"
+  cpu_ticks() { awk '{print $14 + $15}' "/proc/$service_pid/stat"; }
+  # The service's CPU per call (µs): what a key read costs atrest, whatever the load generator costs.
+  cpu_per_call() { # ticks-before calls
+    python3 -c "print('%.0f' % (($(cpu_ticks) - $1) * 1e6 / $(getconf CLK_TCK) / max(1, $2)))"
+  }
   ghz_run() { # seconds output
     ATREST_BENCH_TOKEN=$(cat "$work/consumer-token") python3 - "$work/ghz.config.json" "$1" <<EOF
 import json, os, sys
@@ -252,8 +260,10 @@ print('%.1f %.2f %.2f %d %d' % (r['rps'], r['p50_ms'], r['p99_ms'], r['ok'], r['
   http_run 5 >/dev/null
   for ((round = 0; round < 3; round++)); do
     echo "load round $((round + 1)): GetDatabaseKey, then the endpoint, ${load_seconds}s each at concurrency $concurrency" >&2
-    load_rows+=("grpc $(ghz_run "$load_seconds" "$work/ghz-$round.json")")
-    load_rows+=("http $(http_run "$load_seconds")")
+    before=$(cpu_ticks); row=$(ghz_run "$load_seconds" "$work/ghz-$round.json")
+    load_rows+=("grpc $row $(cpu_per_call "$before" "$(awk '{print $4 + $5}' <<<"$row")")")
+    before=$(cpu_ticks); row=$(http_run "$load_seconds")
+    load_rows+=("http $row $(cpu_per_call "$before" "$(awk '{print $4 + $5}' <<<"$row")")")
   done;;
 esac
 
@@ -265,7 +275,7 @@ esac
     "${BENCH_SOURCES:+(BENCH_SOURCES=\"$BENCH_SOURCES\")}"
   echo
   echo "$(mariadbd --version | sed 's/  */ /g'); $tables InnoDB tables (ENCRYPTED=YES) under key ids 1..$key_ids," \
-    "innodb_encrypt_tables=FORCE, innodb_encrypt_log, encrypt_tmp_files, aria_encrypt_tables, 1 encryption thread;" \
+    "innodb_encrypt_tables=FORCE, innodb_encrypt_log, encrypt_tmp_files=$tmp_files, aria_encrypt_tables, 1 encryption thread;" \
     "$rounds rounds, interleaved ABBA; load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| key source | ready ms (median) | every table opened ms (median) | key reads at atrest per start | runs (opened ms) |"
@@ -275,7 +285,7 @@ esac
     printf '| %s | %s | %s | %s | %s |\n' \
       "$([ "$source" = atrest ] && echo "atrest (hashicorp_key_management)" || echo "file_key_management")" \
       "$(median ${ready[$source]})" "$(median ${opened[$source]})" \
-      "$([ "$source" = atrest ] && echo "${reads[$source]}" | tr ' ' '\n' | sort -n | uniq -c |
+      "$([ "$source" = atrest ] && echo "${reads[$source]}" | tr ' ' '\n' | grep . | sort -n | uniq -c |
         awk '{printf "%s%s (x%d)", sep, $2, $1; sep=", "}' || echo "n/a")" "${opened[$source]% }"
   done
   echo
@@ -298,17 +308,21 @@ esac
       "with VaultKeyLoad.java (java.net.http, one HTTP/1.1 connection per client); both load generators share the" \
       "machine's 2 cores with the service."
     echo
-    echo "| path | rps | p50 ms | p99 ms | ok | other |"
-    echo "|---|---|---|---|---|---|"
+    echo "| path | rps | p50 ms | p99 ms | ok | other | service CPU µs/call |"
+    echo "|---|---|---|---|---|---|---|"
     for row in "${load_rows[@]}"; do
-      read -r path rps p50 p99 ok other <<<"$row"
-      printf '| %s | %s | %s | %s | %s | %s |\n' \
-        "$([ "$path" = grpc ] && echo "GetDatabaseKey (gRPC)" || echo "Vault KV v2 read (HTTP)")" "$rps" "$p50" "$p99" "$ok" "$other"
+      read -r path rps p50 p99 ok other cpu <<<"$row"
+      printf '| %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$([ "$path" = grpc ] && echo "GetDatabaseKey (gRPC)" || echo "Vault KV v2 read (HTTP)")" "$rps" "$p50" "$p99" "$ok" "$other" "$cpu"
     done
     grpc_rps=$(printf '%s\n' "${load_rows[@]}" | awk '$1 == "grpc" {print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     http_rps=$(printf '%s\n' "${load_rows[@]}" | awk '$1 == "http" {print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     echo
-    awk -v h="$http_rps" -v g="$grpc_rps" 'BEGIN {printf "Medians: the endpoint %.0f/s, GetDatabaseKey %.0f/s; ratio %.2f.\n", h, g, h / g}'
+    grpc_cpu=$(printf '%s\n' "${load_rows[@]}" | awk '$1 == "grpc" {print $7}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    http_cpu=$(printf '%s\n' "${load_rows[@]}" | awk '$1 == "http" {print $7}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    awk -v h="$http_rps" -v g="$grpc_rps" -v hc="$http_cpu" -v gc="$grpc_cpu" 'BEGIN {
+      printf "Medians: the endpoint %.0f/s, GetDatabaseKey %.0f/s; ratio %.2f. ", h, g, h / g
+      printf "Service CPU per call: the endpoint %d µs, GetDatabaseKey %d µs; ratio %.2f.\n", hc, gc, hc / gc}'
   fi
 } | tee "$results"
 echo "written to $results; logs and data in $work" >&2
