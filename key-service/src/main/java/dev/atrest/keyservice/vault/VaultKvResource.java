@@ -3,6 +3,7 @@ package dev.atrest.keyservice.vault;
 import dev.atrest.keyservice.access.AccessInterceptor;
 import dev.atrest.keyservice.access.CallAdmission.Credentials;
 import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -71,7 +72,8 @@ public class VaultKvResource {
         } catch (RuntimeException failed) {
             response = VaultErrors.toResponse(failed);
         }
-        metrics.counter("atrest.vault.key.reads", "outcome", Integer.toString(response.getStatus())).increment();
+        Counter.builder("atrest.vault.key.reads").description("Key reads over the Vault API, by HTTP status")
+                .tag("outcome", Integer.toString(response.getStatus())).register(metrics).increment();
         return response;
     }
 

@@ -7,9 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.domain.Snapshot;
 import dev.atrest.keyservice.support.Api;
-import dev.atrest.keyservice.support.BearerToken;
 import dev.atrest.keyservice.support.Client;
-import dev.atrest.keyservice.support.TestCertificates;
+import dev.atrest.keyservice.support.TlsClients;
 import dev.atrest.keyservice.support.TestClock;
 import dev.atrest.keyservice.support.TlsTestProfile;
 import dev.atrest.v1.AuditServiceGrpc.AuditServiceBlockingStub;
@@ -19,18 +18,11 @@ import dev.atrest.v1.ListSnapshotsRequest;
 import dev.atrest.v1.RegisterSnapshotRequest;
 import dev.atrest.v1.Role;
 import dev.atrest.v1.WhoAmIRequest;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +34,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(TlsTestProfile.class)
 class TlsAccessGrpcTest {
-    private static final List<ManagedChannel> CHANNELS = new ArrayList<>();
 
     @Inject
     TestClock clock;
@@ -132,21 +123,10 @@ class TlsAccessGrpcTest {
 
     @AfterAll
     static void closeChannels() {
-        CHANNELS.forEach(ManagedChannel::shutdownNow);
+        TlsClients.closeAll();
     }
 
-    /** A TLS client trusting the test CA, presenting the named client certificate and/or token (null: none). */
     private static Client client(String certificate, String token) {
-        try {
-            SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(TestCertificates.pem("ca").toFile());
-            if (certificate != null) {
-                tls.keyManager(TestCertificates.pem(certificate).toFile(), TestCertificates.key(certificate).toFile());
-            }
-            ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", Api.PORT).sslContext(tls.build()).build();
-            CHANNELS.add(channel);
-            return new Client(channel, token == null ? null : new BearerToken(token));
-        } catch (SSLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TlsClients.client(certificate, token);
     }
 }

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.vault;
 
+import dev.atrest.keyservice.support.LeakCanaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,13 +52,15 @@ final class VaultApi {
         return "/v1/atrest/" + project + "/" + cluster + "/data/" + keyId;
     }
 
-    /** The key bytes in a successful read's body. */
+    /** The key bytes in a successful read's body, remembered for the leak scan (as every released key is). */
     static byte[] key(HttpResponse<String> response) {
         Matcher key = KEY.matcher(response.body());
         if (!key.find()) {
             throw new AssertionError("no key in " + response.statusCode());
         }
-        return HexFormat.of().parseHex(key.group(1));
+        byte[] bytes = HexFormat.of().parseHex(key.group(1));
+        LeakCanaries.record("database key (Vault API)", bytes);
+        return bytes;
     }
 
     static int version(HttpResponse<String> response) {
