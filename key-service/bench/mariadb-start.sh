@@ -16,7 +16,7 @@
 #   BENCH_ENCRYPT_TMP_FILES=OFF  MariaDB's encrypt_tmp_files off (on by default): the plugin then reads key id 2
 #                                once per start instead of twice
 # Needs Debian's mariadb-server and mariadb-plugin-hashicorp-key-management (10.11), Java 17, Python 3, curl,
-# grpcurl and ghz in .tools/bin (scripts/test-peers/install.sh; ghz: see data-plane.sh), and the packaged
+# grpcurl in .tools/bin (scripts/test-peers/install.sh), Go to install ghz there once, and the packaged
 # service (built here with Maven when key-service/target/quarkus-app is missing).
 set -euo pipefail
 rounds="${1:-7}"
@@ -54,7 +54,12 @@ case " $sources " in *" atrest "*)
   [ -f "$plugin_dir/hashicorp_key_management.so" ] ||
     fail "no hashicorp_key_management plugin: apt-get install mariadb-plugin-hashicorp-key-management"
   for tool in java; do command -v "$tool" >/dev/null || fail "$tool not found (needs Java 17)"; done
-  [ -x "$tools/bin/grpcurl" ] && [ -x "$tools/bin/ghz" ] || fail "grpcurl or ghz missing in $tools/bin (scripts/test-peers/install.sh, data-plane.sh)"
+  [ -x "$tools/bin/grpcurl" ] || fail "grpcurl missing in $tools/bin: run scripts/test-peers/install.sh"
+  if [ ! -x "$tools/bin/ghz" ]; then
+    command -v go >/dev/null || fail "ghz missing and no Go on PATH to install it (Go 1.22 or later)"
+    echo "installing ghz v0.120.0 into $tools/bin" >&2
+    GOBIN="$tools/bin" go install github.com/bojand/ghz/cmd/ghz@v0.120.0
+  fi
   if [ ! -f "$jar" ]; then
     echo "packaging the key service" >&2
     (cd "$repo" && mvn -B -q -pl key-service -am package -DskipTests)
