@@ -217,7 +217,8 @@ for ((round = 0; round < rounds; round++)); do
   # ABBA: each source goes first in half the rounds, so neither always profits from the other's warm caches.
   if ((round % 2)); then run_order=($(printf '%s\n' "${order[@]}" | tac)); else run_order=("${order[@]}"); fi
   for source in "${run_order[@]}"; do
-    read -r r o k < <(measure_start "$source")
+    measured=$(measure_start "$source") || exit 1
+    read -r r o k <<<"$measured"
     ready[$source]+="$r " opened[$source]+="$o " reads[$source]+="$k "
     echo "round $((round + 1)) $source: ready ${r} ms, every table opened ${o} ms, key reads at atrest: $k" >&2
   done
