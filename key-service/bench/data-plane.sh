@@ -86,7 +86,7 @@ print(kms.create_key(Description='atrest data-plane benchmark')['KeyMetadata']['
 
 grpc_port=$(free_port)
 MALLOC_ARENA_MAX=2 "${service_cpus[@]}" java "${jvm_flags[@]}" ${BENCH_EXTRA_JVM:-} -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
-  -Dquarkus.http.port="$(free_port)" -Datrest.aws.endpoint-override="http://127.0.0.1:$moto_port" \
+  -Dquarkus.management.port="$(free_port)" -Datrest.aws.endpoint-override="http://127.0.0.1:$moto_port" \
   -Daws.accessKeyId=bench -Daws.secretAccessKey=bench -Daws.region=us-east-1 \
   -jar "$jar" >"$work/key-service.log" 2>&1 &
 service_pid=$!

@@ -30,7 +30,7 @@ start_ms() {
   : >"$log"
   start=$(date +%s%N)
   java -Datrest.local-root.enabled=true -Datrest.data-dir="$data" -Dquarkus.grpc.server.port="$grpc" \
-    -Dquarkus.http.port="$http" -jar "$app/quarkus-run.jar" >"$log" 2>&1 &
+    -Dquarkus.management.port="$http" -jar "$app/quarkus-run.jar" >"$log" 2>&1 &
   pid=$!
   until grep -q ' started in ' "$log"; do
     kill -0 "$pid" 2>/dev/null || fail "the service from $app exited; see $log"

@@ -22,17 +22,20 @@ public final class ServiceJvm implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int grpcPort;
+    private final int vaultApiPort;
     private final Path log;
 
-    private ServiceJvm(String name, Process process, int grpcPort, Path log) {
+    private ServiceJvm(String name, Process process, int grpcPort, int vaultApiPort, Path log) {
         this.name = name;
         this.process = process;
         this.grpcPort = grpcPort;
+        this.vaultApiPort = vaultApiPort;
         this.log = log;
     }
 
     /**
-     * Starts {@code java <jvmOptions> -Dquarkus.grpc.server.port=… -Dquarkus.http.port=… -jar runJar} and returns
+     * Starts {@code java <jvmOptions> -Dquarkus.grpc.server.port=… -Dquarkus.management.port=… -Datrest.vault-api.port=…
+     * -jar runJar} and returns
      * at once; {@link #awaitReady} waits for it.
      *
      * @param env secrets the service reads from its environment rather than from a command line every local user
@@ -45,13 +48,16 @@ public final class ServiceJvm implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Dquarkus.grpc.server.port=" + grpcPort);
-        command.add("-Dquarkus.http.port=" + LoopbackPorts.free());
+        int httpPort = LoopbackPorts.free();
+        // Metrics (the management interface) and the Vault API (when a test turns it on) on free ports of their own.
+        command.add("-Dquarkus.management.port=" + LoopbackPorts.free());
+        command.add("-Datrest.vault-api.port=" + httpPort);
         command.addAll(List.of("-jar", runJar.toAbsolutePath().toString()));
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
-            return new ServiceJvm(name, builder.start(), grpcPort, log);
+            return new ServiceJvm(name, builder.start(), grpcPort, httpPort, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + runJar, e);
         }
@@ -80,6 +86,11 @@ public final class ServiceJvm implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The Vault API's port: it listens only when the service was started with atrest.vault-api.enabled=true. */
+    public int vaultApiPort() {
+        return vaultApiPort;
     }
 
     /** host:port of the gRPC server. */

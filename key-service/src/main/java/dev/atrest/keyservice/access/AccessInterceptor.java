@@ -2,15 +2,9 @@ package dev.atrest.keyservice.access;
 
 import com.google.protobuf.Message;
 import dev.atrest.keyservice.audit.AuditEvent;
-import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AccessPolicy;
 import dev.atrest.keyservice.domain.Caller;
-import dev.atrest.keyservice.domain.InvalidArgumentException;
-import dev.atrest.keyservice.domain.PermissionDeniedException;
-import dev.atrest.keyservice.domain.Role;
-import dev.atrest.keyservice.domain.UnauthenticatedException;
 import dev.atrest.keyservice.grpc.ErrorMapper;
-import dev.atrest.keyservice.grpc.MethodDeclaration;
 import dev.atrest.keyservice.grpc.MethodDeclarations;
 import dev.atrest.keyservice.grpc.ShutdownDrain;
 import dev.atrest.keyservice.grpc.ShuttingDownException;
@@ -28,18 +22,16 @@ import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 
 /**
- * Authentication and authorisation of every RPC, before anything else of the application sees it: who
- * is calling (bearer token and/or client certificate, see {@link CallAuthenticator}), and whether
- * {@link AccessPolicy} lets that caller make this call, by the rule the RPC declares in the contract
- * ({@link MethodDeclarations}), on the project the request names. Decided when
- * the request message arrives, since the project is in it; a refused call is closed there, audited,
- * and never reaches the service. An admitted call carries its {@link Caller} in {@link CallerContext}.
+ * Authentication and authorisation of every RPC, before anything else of the application sees it, by
+ * {@link CallAdmission}: who is calling (bearer token and/or client certificate), and whether the caller may
+ * make this call, by the rule the RPC declares in the contract ({@link MethodDeclarations}), on the project the
+ * request names. Decided when the request message arrives, since the project is in it; a refused call is closed
+ * there, audited, and never reaches the service. An admitted call carries its {@link Caller} in
+ * {@link dev.atrest.keyservice.grpc.CallerContext}.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -51,19 +43,13 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
      * a worker thread, not on the event loop.
      */
     public static final int PRIORITY = 2_000_000_000;
-    static final Caller DEVELOPER = new Caller("development", Set.of(Role.ADMIN, Role.KEY_CONSUMER), Set.of(), true);
-
-    private final CallAuthentication authenticator;
-    private final RefusalGuard refusals;
+    private final CallAdmission admission;
     private final ShutdownDrain drain;
-    private final boolean developmentMode;
 
     @Inject
-    AccessInterceptor(CallAuthenticator authenticator, RefusalGuard refusals, ShutdownDrain drain, AtrestConfig config) {
-        this.authenticator = authenticator;
-        this.refusals = refusals;
+    AccessInterceptor(CallAdmission admission, ShutdownDrain drain) {
+        this.admission = admission;
         this.drain = drain;
-        this.developmentMode = config.auth().developmentMode();
     }
 
     /** Every refusal audited on its own, none limited: for tests of the decisions alone. */
@@ -77,10 +63,7 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
 
     AccessInterceptor(CallAuthentication authenticator, RefusalGuard refusals, ShutdownDrain drain,
                       boolean developmentMode) {
-        this.authenticator = authenticator;
-        this.refusals = refusals;
-        this.drain = drain;
-        this.developmentMode = developmentMode;
+        this(new CallAdmission(authenticator, refusals, developmentMode), drain);
     }
 
     @Override
@@ -109,45 +92,12 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     }
 
     private Caller admit(MethodDescriptor<?, ?> called, Metadata headers, SSLSession tls, String peer, Object request) {
-        String method = called.getFullMethodName();
-        Optional<MethodDeclaration> declared = MethodDeclarations.of(called);
-        Message message = request instanceof Message m ? m : null;
-        String authorization = headers.get(CallAuthenticator.AUTHORIZATION);
-        if (!developmentMode) {
-            refusals.throttleBeforeAuthentication(peer, authorization,
-                    () -> new AuditEvent(Caller.ANONYMOUS, method, resource(declared, message), "", ""));
-        }
-        Caller caller = null;
-        try {
-            caller = developmentMode ? DEVELOPER : authenticator.authenticate(headers, tls);
-            // Not valid protobuf (UnparsableRequests). Checked after authentication: an anonymous caller is refused
-            // (and audited) as UNAUTHENTICATED whatever bytes it sent.
-            if (request == null) {
-                throw InvalidArgumentException.of("request",
-                        "is not a valid protobuf encoding of the method's request message");
-            }
-            AccessPolicy.authorize(method, declared.map(MethodDeclaration::rule), caller,
-                    message == null ? Optional.empty() : declared.flatMap(d -> d.resource().projectId(message)));
-            refusals.admitted(authorization);
-            return caller;
-        } catch (UnauthenticatedException | PermissionDeniedException refusal) {
-            String code = ErrorMapper.toStatus(refusal).getStatus().getCode().name();
-            // Known callers are limited by who they are; anonymous ones by where they call from, which the
-            // record names too (the actor alone, "anonymous", would not tell one flood from another).
-            String limited = caller == null ? peer : caller.principal();
-            String detail = caller == null ? refusal.getMessage() + " (" + peer + ")" : refusal.getMessage();
-            String actor = caller == null ? Caller.ANONYMOUS : caller.principal();
-            throw refusals.refused(limited, refusal,
-                    new AuditEvent(actor, method, resource(declared, message), code, detail));
-        }
-    }
-
-    private static String resource(Optional<MethodDeclaration> declared, Message message) {
-        return message == null || declared.isEmpty() ? "" : declared.get().resource().describe(message);
+        return admission.admit(new CallAdmission.Credentials(headers.get(CallAuthenticator.AUTHORIZATION), tls, peer),
+                called.getFullMethodName(), MethodDeclarations.of(called), request instanceof Message m ? m : null);
     }
 
     /** "peer:&lt;address&gt;", without the port: one client host is one caller, whichever connection it uses. */
-    static String peer(SocketAddress remote) {
+    public static String peer(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return "peer:" + inet.getAddress().getHostAddress();
         }

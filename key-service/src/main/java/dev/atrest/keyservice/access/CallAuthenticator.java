@@ -32,14 +32,14 @@ class CallAuthenticator implements CallAuthentication {
     }
 
     @Override
-    public Caller authenticate(Metadata headers, SSLSession tls) {
+    public Caller authenticate(String authorization, SSLSession tls) {
         Optional<Caller> byCertificate = peerCertificates(tls).map(certificates::authenticate);
-        String authorization = headers.get(AUTHORIZATION);
         if (authorization != null) {
             return tokens.authenticate(bearerToken(authorization));
         }
         return byCertificate.orElseThrow(() -> new UnauthenticatedException(
-                "no credentials: send the metadata 'authorization: Bearer <token>'"
+                "no credentials: send a token (gRPC metadata 'authorization: Bearer <token>', or the Vault API's"
+                        + " X-Vault-Token header)"
                         + (certificates.enabled() ? " or a client certificate" : "")));
     }
 

@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * The gRPC and HTTP ports, checked before anything starts: a port another process holds would otherwise
+ * The gRPC, management (metrics) and Vault API ports, checked before anything starts: a port another process holds would otherwise
  * fail the start only after the embedded database came up, as a stack trace from deep inside Vert.x.
  * A process can still take the port between this check and the bind; that rare case keeps Quarkus' own error.
  */
@@ -22,7 +22,11 @@ final class ListeningPorts {
         if (separateGrpc) {
             check(config, "quarkus.grpc.server.port", "quarkus.grpc.server.host");
         }
-        check(config, "quarkus.http.port", "quarkus.http.host");
+        check(config, "quarkus.management.port", "quarkus.management.host");
+        if (config.getOptionalValue("atrest.vault-api.enabled", Boolean.class).orElse(false)) {
+            // Named by the Quarkus setting it became (vault/VaultApiServerSettings), which an explicit -D may also set.
+            check(config, "quarkus.http.port", "quarkus.http.host");
+        }
     }
 
     private static void check(Config config, String portSetting, String hostSetting) {

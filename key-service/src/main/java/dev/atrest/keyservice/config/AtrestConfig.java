@@ -34,6 +34,8 @@ public interface AtrestConfig {
 
     Tls tls();
 
+    VaultApi vaultApi();
+
     interface Auth {
         /**
          * No authentication at all: every caller is an administrator and key consumer of every project.
@@ -69,6 +71,24 @@ public interface AtrestConfig {
 
         /** The CA (PEM) that issues client certificates; when set the server asks callers for one. */
         Optional<Path> clientCaFile();
+    }
+
+    /**
+     * The Vault-KV-v2-compatible read endpoint for storage engines (vault package). Quarkus' HTTP server
+     * serves it; these settings are turned into that server's own (see vault/VaultApiServerSettings), so
+     * only these are documented.
+     */
+    interface VaultApi {
+        /** Off unless set: nothing listens on the port then. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Vault's own default port, so an engine's documented examples need the host changed only. */
+        @WithDefault("8200")
+        int port();
+
+        @WithDefault("127.0.0.1")
+        String host();
     }
 
     Audit audit();

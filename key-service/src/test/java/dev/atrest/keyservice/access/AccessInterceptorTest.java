@@ -91,7 +91,7 @@ class AccessInterceptorTest {
     @Test
     void developmentMode_everyoneIsTheDevelopmentCaller() {
         FakeCall<GetDatabaseKeyRequest> call = new FakeCall<>(DatabaseKeyServiceGrpc.getGetDatabaseKeyMethod());
-        ServerCall.Listener<GetDatabaseKeyRequest> listener = new AccessInterceptor((headers, tls) -> {
+        ServerCall.Listener<GetDatabaseKeyRequest> listener = new AccessInterceptor((authorization, tls) -> {
             throw new AssertionError("development mode authenticates no one");
         }, audited::add, true).interceptCall(call, new Metadata(), service.handler());
 
@@ -103,7 +103,7 @@ class AccessInterceptorTest {
     @Test
     void refusedCalls_overTheLimit_resourceExhaustedWithoutAuthenticatingAndCoalesced() {
         AtomicInteger authentications = new AtomicInteger();
-        AccessInterceptor limited = new AccessInterceptor((headers, tls) -> {
+        AccessInterceptor limited = new AccessInterceptor((authorization, tls) -> {
             authentications.incrementAndGet();
             throw new UnauthenticatedException("unknown bearer token");
         }, new RefusalGuard(audited::add, Clock.systemUTC(), limits(2, 3)), false);
@@ -130,8 +130,8 @@ class AccessInterceptorTest {
     void admittedCall_peerOverTheLimit_aTokenThatWorkedBeforeStillGetsIn() {
         Metadata good = new Metadata();
         good.put(CallAuthenticator.AUTHORIZATION, "Bearer atrest_good");
-        AccessInterceptor limited = new AccessInterceptor((headers, tls) -> {
-            if (!"Bearer atrest_good".equals(headers.get(CallAuthenticator.AUTHORIZATION))) {
+        AccessInterceptor limited = new AccessInterceptor((authorization, tls) -> {
+            if (!"Bearer atrest_good".equals(authorization)) {
                 throw new UnauthenticatedException("unknown bearer token");
             }
             return ADMIN;
@@ -156,7 +156,7 @@ class AccessInterceptorTest {
     @Test
     void shuttingDown_failureInFlightEndsUnavailableAndNewCallsAreTurnedAway() {
         ShutdownDrain drain = new ShutdownDrain();
-        AccessInterceptor interceptor = new AccessInterceptor((headers, tls) -> ADMIN,
+        AccessInterceptor interceptor = new AccessInterceptor((authorization, tls) -> ADMIN,
                 new RefusalGuard(audited::add, Clock.systemUTC(), RefusalGuard.unlimited()), drain, false);
         FakeCall<WhoAmIRequest> inFlight = new FakeCall<>(AccessServiceGrpc.getWhoAmIMethod());
         ServerCall.Listener<WhoAmIRequest> listener = interceptor.interceptCall(inFlight, new Metadata(),

@@ -66,7 +66,7 @@ class StartupChecksTest {
 
     @Test
     void firstRefusal_portNotANumberOrTaken_namesTheSetting() throws IOException {
-        assertRefused(Map.of("quarkus.http.port", "eighty"), "quarkus.http.port: \"eighty\" is not a port number");
+        assertRefused(Map.of("quarkus.management.port", "eighty"), "quarkus.management.port: \"eighty\" is not a port number");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertRefused(Map.of("quarkus.grpc.server.port", String.valueOf(taken.getLocalPort())),
                     "quarkus.grpc.server.port: port " + taken.getLocalPort() + " on 127.0.0.1 is in use");

@@ -73,7 +73,7 @@ class StartupRefusalIT {
 
     @Test
     void portNotANumber_refusedBeforeListening() throws Exception {
-        assertRefusedBeforeListening("bad-port", Map.of("quarkus.http.port", "eighty"), SEAL_KEY, "quarkus.http.port");
+        assertRefusedBeforeListening("bad-port", Map.of("quarkus.management.port", "eighty"), SEAL_KEY, "quarkus.management.port");
     }
 
     @Test
@@ -163,7 +163,7 @@ class StartupRefusalIT {
                 "atrest.data-dir", dataDir.toString(),
                 "atrest.auth.bootstrap-token-file", Api.ADMIN_TOKEN_FILE.toAbsolutePath().toString(),
                 "quarkus.grpc.server.port", String.valueOf(grpcPort),
-                "quarkus.http.port", String.valueOf(httpPort)));
+                "quarkus.management.port", String.valueOf(httpPort)));
         all.putAll(settings);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RefusalLimitsProfile.class)
 class KeyMetricsPerProjectOffTest {
-    @TestHTTPResource("/q/metrics")
+    // Relative to the management root path (/q): this is /q/metrics on the management port.
+    @TestHTTPResource(value = "metrics", management = true)
     URI metrics;
 
     @Inject

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The Prometheus scrape at /q/metrics: key ages from the (test) clock, open alerts per type. */
 @QuarkusTest
 class KeyMetricsTest {
-    @TestHTTPResource("/q/metrics")
+    // Relative to the management root path (/q): this is /q/metrics on the management port.
+    @TestHTTPResource(value = "metrics", management = true)
     URI metrics;
 
     @Inject

@@ -80,6 +80,11 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     }
 
     @Override
+    public VaultApi vaultApi() {
+        throw new UnsupportedOperationException("a root-key provider reads no Vault API settings");
+    }
+
+    @Override
     public Audit audit() {
         throw new UnsupportedOperationException("a root-key provider reads no audit settings");
     }

@@ -77,6 +77,11 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** The Vault API's base URL (it answers when started {@code with("atrest.vault-api.enabled", "true")}). */
+    public String vaultApiUrl() {
+        return "http://127.0.0.1:" + jvm.vaultApiPort();
+    }
+
     /** SIGKILL: no shutdown hook, no transaction gets to finish. */
     public void killHard() {
         jvm.killHard();

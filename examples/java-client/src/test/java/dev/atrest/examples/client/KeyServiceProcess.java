@@ -39,7 +39,7 @@ final class KeyServiceProcess implements AutoCloseable {
                 "-Datrest.local-root.enabled=true",
                 "-Datrest.data-dir=" + dataDir,
                 "-Dquarkus.grpc.server.port=" + grpcPort,
-                "-Dquarkus.http.port=" + freePort(),
+                "-Dquarkus.management.port=" + freePort(),
                 "-jar", runJar.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         KeyServiceProcess service = new KeyServiceProcess(process, dataDir, grpcPort, log);
