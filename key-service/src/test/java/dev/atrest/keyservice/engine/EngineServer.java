@@ -77,9 +77,11 @@ final class EngineServer implements AutoCloseable {
         }
         try {
             Files.writeString(optionsFile(), options.render(this));
-            process = new ProcessBuilder(MARIADBD.toString(), "--defaults-file=" + optionsFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(MARIADBD.toString(), "--defaults-file=" + optionsFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()));
+            builder.environment().remove("VAULT_TOKEN");
+            builder.environment().putAll(options.environment());
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + MARIADBD, e);
         }
