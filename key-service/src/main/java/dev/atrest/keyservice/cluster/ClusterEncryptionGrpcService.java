@@ -1,17 +1,20 @@
 package dev.atrest.keyservice.cluster;
 
+import dev.atrest.keyservice.datakey.DatabaseKeyRotation;
 import dev.atrest.keyservice.grpc.Providers;
 import dev.atrest.keyservice.grpc.UnaryCalls;
 import dev.atrest.keyservice.grpc.UnparsableRequests;
 import dev.atrest.keyservice.rotation.Rotations;
 import dev.atrest.v1.ClusterEncryption;
 import dev.atrest.v1.ClusterEncryptionServiceGrpc;
+import dev.atrest.v1.DatabaseKeyInfo;
 import dev.atrest.v1.GetClusterEncryptionRequest;
 import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.ListClusterEncryptionsRequest;
 import dev.atrest.v1.ListClusterEncryptionsResponse;
 import dev.atrest.v1.ListClusterKeysRequest;
 import dev.atrest.v1.ListClusterKeysResponse;
+import dev.atrest.v1.RotateDatabaseKeyRequest;
 import dev.atrest.v1.RotateMasterKeyRequest;
 import dev.atrest.v1.RotationStatus;
 import dev.atrest.v1.SetClusterEncryptionRequest;
@@ -20,6 +23,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import java.util.OptionalInt;
 
 /** atrest.v1.ClusterEncryptionService: transport only. */
 @GrpcService
@@ -27,10 +31,13 @@ import io.smallrye.common.annotation.Blocking;
 public class ClusterEncryptionGrpcService implements BindableService, ClusterEncryptionServiceGrpc.AsyncService {
     private final Clusters clusters;
     private final Rotations rotations;
+    private final DatabaseKeyRotation databaseKeyRotation;
 
-    public ClusterEncryptionGrpcService(Clusters clusters, Rotations rotations) {
+    public ClusterEncryptionGrpcService(Clusters clusters, Rotations rotations,
+                                        DatabaseKeyRotation databaseKeyRotation) {
         this.clusters = clusters;
         this.rotations = rotations;
+        this.databaseKeyRotation = databaseKeyRotation;
     }
 
     /**
@@ -77,6 +84,14 @@ public class ClusterEncryptionGrpcService implements BindableService, ClusterEnc
     public void rotateMasterKey(RotateMasterKeyRequest request, StreamObserver<RotationStatus> response) {
         UnaryCalls.respond(response, () ->
                 ClusterMessages.toMessage(rotations.rotateNow(request.getProjectId(), request.getClusterName())));
+    }
+
+    @Override
+    public void rotateDatabaseKey(RotateDatabaseKeyRequest request, StreamObserver<DatabaseKeyInfo> response) {
+        OptionalInt expectedVersion = request.hasExpectedVersion() ? OptionalInt.of(request.getExpectedVersion())
+                : OptionalInt.empty();
+        UnaryCalls.respond(response, () -> ClusterMessages.toMessage(databaseKeyRotation.rotate(
+                request.getProjectId(), request.getClusterName(), request.getDatabaseName(), expectedVersion)));
     }
 
     @Override

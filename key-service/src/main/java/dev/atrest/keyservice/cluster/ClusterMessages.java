@@ -63,15 +63,19 @@ final class ClusterMessages {
             response.addMasterKeyVersions(message);
         }
         for (DatabaseKeyInfo key : keys.databaseKeys()) {
-            Builder message = dev.atrest.v1.DatabaseKeyInfo.newBuilder()
-                    .setDatabaseName(key.databaseName())
-                    .setVersion(key.version())
-                    .setWrappedByMasterKeyVersion(key.wrappedByMasterKeyVersion())
-                    .setState(toMessage(key.state()));
-            Timestamps.set(key.createTime(), message::setCreateTime);
-            response.addDatabaseKeys(message);
+            response.addDatabaseKeys(toMessage(key));
         }
         return response.build();
+    }
+
+    static dev.atrest.v1.DatabaseKeyInfo toMessage(DatabaseKeyInfo key) {
+        Builder message = dev.atrest.v1.DatabaseKeyInfo.newBuilder()
+                .setDatabaseName(key.databaseName())
+                .setVersion(key.version())
+                .setWrappedByMasterKeyVersion(key.wrappedByMasterKeyVersion())
+                .setState(toMessage(key.state()));
+        Timestamps.set(key.createTime(), message::setCreateTime);
+        return message.build();
     }
 
     private static KeyState toMessage(dev.atrest.keyservice.domain.KeyState state) {

@@ -1,6 +1,7 @@
 package dev.atrest.keyservice.datakey;
 
 import dev.atrest.keyservice.domain.ClusterState;
+import dev.atrest.keyservice.domain.DatabaseKeyInfo;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
@@ -16,10 +17,12 @@ import dev.atrest.keyservice.store.ProjectEncryptionEntity;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.store.ProjectRows;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,16 +39,18 @@ class DatabaseKeyStore {
     private final MasterKeyRepository masterKeyRows;
     private final DatabaseKeyRepository rows;
     private final ProjectRows projectRows;
+    private final Event<DatabaseKeyRotated> rotated;
     private final Clock clock;
 
     DatabaseKeyStore(ProjectEncryptionRepository projects, ClusterEncryptionRepository clusters,
                      MasterKeyRepository masterKeyRows, DatabaseKeyRepository rows, ProjectRows projectRows,
-                     Clock clock) {
+                     Event<DatabaseKeyRotated> rotated, Clock clock) {
         this.projects = projects;
         this.clusters = clusters;
         this.masterKeyRows = masterKeyRows;
         this.rows = rows;
         this.projectRows = projectRows;
+        this.rotated = rotated;
         this.clock = clock;
     }
 
@@ -63,7 +68,7 @@ class DatabaseKeyStore {
                 : rows.findVersion(projectId, clusterName, databaseName, version);
         return row.filter(key -> key.state != KeyState.DESTROYED && key.wrappedKey != null)
                 .map(key -> new StoredDatabaseKey(key.version, key.masterKeyVersion, key.wrappedKey,
-                        masterKeyId(projectId, clusterName, key.masterKeyVersion)));
+                        masterKeyId(projectId, clusterName, key.masterKeyVersion), key.createTime));
     }
 
     /** The cluster's current master key, which a database's first key is wrapped under. */
@@ -86,19 +91,63 @@ class DatabaseKeyStore {
         if (cluster.masterKeyVersion != wrappedUnder.version()) {
             return Optional.empty();
         }
+        DatabaseKeyEntity row = persistActive(projectId, clusterName, databaseName, FIRST_VERSION, wrappedUnder,
+                wrappedKey);
+        return Optional.of(new StoredDatabaseKey(row.version, row.masterKeyVersion, wrappedKey, wrappedUnder,
+                row.createTime));
+    }
+
+    /**
+     * Where a new version of a database's key goes: after its latest version (0 when it has none; a
+     * version number is never reused), wrapped under the cluster's current master key. Refused like a
+     * release when the cluster may not release keys.
+     */
+    @Transactional(TxType.REQUIRES_NEW)
+    NextVersion nextVersion(String projectId, String clusterName, String databaseName) {
+        ClusterEncryptionEntity cluster = encrypted(clusters.find(projectId, clusterName), clusterName);
+        refuseWhileInvalid(projects.findByProjectId(projectId).orElseThrow());
+        int latest = rows.findLatest(projectId, clusterName, databaseName).map(row -> row.version).orElse(0);
+        return new NextVersion(latest, masterKeyId(projectId, clusterName, cluster.masterKeyVersion));
+    }
+
+    /**
+     * Stores {@code version} of a database's key as its active one and retires the version it replaces;
+     * empty, storing nothing, when a master-key rotation made another version current since. The same
+     * shared lock of the cluster row as {@link #insertFirst}; the unique key refuses a version that
+     * another rotation (or a first use) stored first (a duplicate-key failure), so two calls never make
+     * the same version and the one that stored the highest version is the only active one.
+     */
+    @Transactional(TxType.REQUIRES_NEW)
+    Optional<DatabaseKeyInfo> insertVersion(String projectId, String clusterName, String databaseName, int version,
+                                            MasterKeyId wrappedUnder, byte[] wrappedKey) {
+        ClusterEncryptionEntity cluster = encrypted(clusters.lockShared(projectId, clusterName), clusterName);
+        refuseWhileInvalid(projects.findByProjectId(projectId).orElseThrow());
+        if (cluster.masterKeyVersion != wrappedUnder.version()) {
+            return Optional.empty();
+        }
+        DatabaseKeyEntity row = persistActive(projectId, clusterName, databaseName, version, wrappedUnder,
+                wrappedKey);
+        rows.retireActiveBelow(projectId, clusterName, databaseName, version, row.createTime);
+        rotated.fire(new DatabaseKeyRotated(projectId, clusterName, databaseName));
+        return Optional.of(row.toDomain());
+    }
+
+    private DatabaseKeyEntity persistActive(String projectId, String clusterName, String databaseName, int version,
+                                            MasterKeyId wrappedUnder, byte[] wrappedKey) {
         DatabaseKeyEntity row = new DatabaseKeyEntity();
         row.projectId = projectId;
         row.clusterName = clusterName;
         row.databaseName = databaseName;
-        row.version = FIRST_VERSION;
+        row.version = version;
         row.state = KeyState.ACTIVE;
         row.masterKeyVersion = wrappedUnder.version();
         row.wrappedKey = wrappedKey;
-        row.createTime = Instant.now(clock);
+        // As the column keeps it (DATETIME(6)): the key reads the same created time from memory and from the row.
+        row.createTime = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
         row.updateTime = row.createTime;
         rows.persist(row);
         rows.flush();
-        return Optional.of(new StoredDatabaseKey(row.version, row.masterKeyVersion, wrappedKey, wrappedUnder));
+        return row;
     }
 
     /**
@@ -137,6 +186,9 @@ class DatabaseKeyStore {
                     Map.of("project_id", project.projectId, "kms_reason", reason));
         }
     }
+
+    /** A database key's latest version (0: none yet) and the master key its next version is wrapped under. */
+    record NextVersion(int latest, MasterKeyId wrapUnder) {}
 
     /** A stored master key and the root key that unwraps it. */
     record WrappedMasterKeyRow(MasterKeyEntity row, RootKeyConfig root) {}

@@ -91,7 +91,7 @@ public class DatabaseKeys {
                 stored.masterKeyVersion());
         try (CachedMasterKey.Lease kek = masterKeyCache.lease(stored.masterKey(), this::open)) {
             KeyMaterial key = wrapper.unwrapKey(kek.key(), stored.wrappedKey(), aad);
-            return new ReleasedDatabaseKey(key, stored.version(), stored.masterKeyVersion());
+            return new ReleasedDatabaseKey(key, stored.version(), stored.masterKeyVersion(), stored.createTime());
         } catch (RuntimeException failedToOpen) {
             // A key that did not open is not remembered: once the row is repaired (or KMS answers again),
             // the next call reads it afresh instead of failing on the kept copy until the TTL ends. A master
@@ -120,13 +120,7 @@ public class DatabaseKeys {
      */
     Optional<StoredDatabaseKey> createFirst(String projectId, String clusterName, String databaseName) {
         MasterKeyId current = store.currentMasterKey(projectId, clusterName);
-        byte[] aad = Aad.forDatabaseKey(projectId, clusterName, databaseName, DatabaseKeyStore.FIRST_VERSION,
-                current.version());
-        byte[] wrapped;
-        try (CachedMasterKey.Lease kek = masterKeyCache.lease(current, this::open);
-             KeyMaterial key = KeyMaterial.generate(random)) {
-            wrapped = wrapper.wrapKey(kek.key(), key, aad);
-        }
+        byte[] wrapped = wrapNew(projectId, clusterName, databaseName, DatabaseKeyStore.FIRST_VERSION, current);
         try {
             return store.insertFirst(projectId, clusterName, databaseName, current, wrapped);
         } catch (RuntimeException refused) {
@@ -134,6 +128,18 @@ public class DatabaseKeys {
                 throw refused;
             }
             return Optional.of(store.find(projectId, clusterName, databaseName, 0).orElseThrow(() -> refused));
+        }
+    }
+
+    /**
+     * A fresh key for {@code version} of a database, wrapped under master key {@code wrapUnder}; the master
+     * key is leased (opened through KMS if this replica does not hold it) before any transaction starts.
+     */
+    byte[] wrapNew(String projectId, String clusterName, String databaseName, int version, MasterKeyId wrapUnder) {
+        byte[] aad = Aad.forDatabaseKey(projectId, clusterName, databaseName, version, wrapUnder.version());
+        try (CachedMasterKey.Lease kek = masterKeyCache.lease(wrapUnder, this::open);
+             KeyMaterial key = KeyMaterial.generate(random)) {
+            return wrapper.wrapKey(kek.key(), key, aad);
         }
     }
 

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,10 @@ import java.util.function.Supplier;
  * commits. Each project also has an epoch that the change advances and every entry's key carries: a
  * load that read the database before the commit stores its result under the old epoch, where no later
  * lookup finds it. Other replicas keep their entries until the TTL ends and then read the change.
+ *
+ * <p>A {@link DatabaseKeyRotated} works the same way for one database's current key (version 0) alone:
+ * that entry's key carries a rotation mark that moves on after the commit, so the next release of version
+ * 0 on this replica reads the new version; numbered versions, which did not change, are kept.
  */
 @ApplicationScoped
 class ReleaseCache {
@@ -34,6 +39,12 @@ class ReleaseCache {
     private static final long MAX_DATABASE_KEYS = 100_000;
 
     private final ConcurrentMap<String, Long> epochs = new ConcurrentHashMap<>();
+    /**
+     * Per rotated database, a mark from {@link #rotationMarks} that no other rotation ever gets: an entry
+     * loaded under an earlier mark is never looked up again. A project's epoch moving clears its marks.
+     */
+    private final ConcurrentMap<DatabaseRef, Long> rotations = new ConcurrentHashMap<>();
+    private final AtomicLong rotationMarks = new AtomicLong();
     private final Cache<ClusterEntry, Boolean> releasable;
     private final Cache<DatabaseKeyEntry, StoredDatabaseKey> stored;
 
@@ -61,8 +72,7 @@ class ReleaseCache {
      */
     StoredDatabaseKey stored(String projectId, String clusterName, String databaseName, int version,
                              Supplier<StoredDatabaseKey> load) {
-        return stored.get(new DatabaseKeyEntry(projectId, epoch(projectId), clusterName, databaseName, version),
-                entry -> load.get());
+        return stored.get(entry(projectId, clusterName, databaseName, version), entry -> load.get());
     }
 
     /**
@@ -70,9 +80,23 @@ class ReleaseCache {
      * asked for (0: the current one) and the version it turned out to be.
      */
     void forget(String projectId, String clusterName, String databaseName, int askedVersion, int storedVersion) {
-        long epoch = epoch(projectId);
-        stored.invalidate(new DatabaseKeyEntry(projectId, epoch, clusterName, databaseName, askedVersion));
-        stored.invalidate(new DatabaseKeyEntry(projectId, epoch, clusterName, databaseName, storedVersion));
+        stored.invalidate(entry(projectId, clusterName, databaseName, askedVersion));
+        stored.invalidate(entry(projectId, clusterName, databaseName, storedVersion));
+    }
+
+    void onDatabaseKeyRotated(@Observes(during = TransactionPhase.AFTER_SUCCESS) DatabaseKeyRotated rotated) {
+        databaseKeyRotated(rotated.projectId(), rotated.clusterName(), rotated.databaseName());
+    }
+
+    /** The database's current key changed: version 0 is read again, from this moment on. */
+    void databaseKeyRotated(String projectId, String clusterName, String databaseName) {
+        DatabaseKeyEntry before = entry(projectId, clusterName, databaseName, 0);
+        rotations.put(new DatabaseRef(projectId, clusterName, databaseName), rotationMarks.incrementAndGet());
+        // No lookup finds the old entry any more; drop it to free its place, unless it is still loading:
+        // invalidating a key while it loads would wait for that load.
+        if (stored.getIfPresent(before) != null) {
+            stored.invalidate(before);
+        }
     }
 
     void onKeyAccessChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeyAccessChanged changed) {
@@ -81,6 +105,7 @@ class ReleaseCache {
 
     void invalidateProject(String projectId) {
         epochs.merge(projectId, 1L, Long::sum);
+        rotations.keySet().removeIf(database -> database.projectId().equals(projectId));
         releasable.asMap().keySet().removeIf(entry -> entry.projectId().equals(projectId));
         stored.asMap().keySet().removeIf(entry -> entry.projectId().equals(projectId));
     }
@@ -89,8 +114,17 @@ class ReleaseCache {
         return epochs.getOrDefault(projectId, 0L);
     }
 
+    private DatabaseKeyEntry entry(String projectId, String clusterName, String databaseName, int version) {
+        long rotation = version == 0
+                ? rotations.getOrDefault(new DatabaseRef(projectId, clusterName, databaseName), 0L) : 0L;
+        return new DatabaseKeyEntry(projectId, epoch(projectId), clusterName, databaseName, version, rotation);
+    }
+
     private record ClusterEntry(String projectId, long epoch, String clusterName) {}
 
+    private record DatabaseRef(String projectId, String clusterName, String databaseName) {}
+
+    /** {@code rotation}: the database's rotation mark for its current key (version 0), else 0. */
     private record DatabaseKeyEntry(String projectId, long epoch, String clusterName, String databaseName,
-                                    int version) {}
+                                    int version, long rotation) {}
 }

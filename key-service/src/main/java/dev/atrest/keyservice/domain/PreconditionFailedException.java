@@ -36,6 +36,8 @@ public final class PreconditionFailedException extends AtrestException {
         ENCRYPTION_AT_REST_SETTINGS_INVALID,
         INVALID_ENCRYPTION_AT_REST_PROVIDER,
         INVALID_SNAPSHOT_RESTORE_ENCRYPTION,
-        CMK_CHANGE_IN_PROGRESS
+        CMK_CHANGE_IN_PROGRESS,
+        /** RotateDatabaseKey's expected_version is not the database key's current version: nothing was made. */
+        DATABASE_KEY_VERSION_CHANGED
     }
 }

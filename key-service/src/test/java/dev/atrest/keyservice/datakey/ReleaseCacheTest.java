@@ -7,6 +7,7 @@ import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException.Reason;
 import dev.atrest.keyservice.masterkey.MasterKeyId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,6 +85,49 @@ class ReleaseCacheTest {
     }
 
     @Test
+    void databaseKeyRotated_currentKeyReadAgainNumberedVersionsAndOtherDatabasesKept() {
+        cache.stored("p1", "c1", "orders", 0, () -> key(1));
+        cache.stored("p1", "c1", "orders", 1, () -> key(1));
+        cache.stored("p1", "c1", "payments", 0, () -> key(1));
+
+        cache.databaseKeyRotated("p1", "c1", "orders");
+
+        assertThat(cache.stored("p1", "c1", "orders", 0, () -> key(2)).masterKeyVersion()).isEqualTo(2);
+        assertThat(cache.stored("p1", "c1", "orders", 1, () -> key(3)).masterKeyVersion()).isEqualTo(1);
+        assertThat(cache.stored("p1", "c1", "payments", 0, () -> key(3)).masterKeyVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void databaseKeyRotated_duringALoadOfTheCurrentKey_thatLoadIsNotServedAfterwards() throws Exception {
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch committed = new CountDownLatch(1);
+        CompletableFuture<StoredDatabaseKey> stale = CompletableFuture.supplyAsync(() ->
+                cache.stored("p1", "c1", "orders", 0, () -> {
+                    loading.countDown();
+                    await(committed); // the rotation commits after this load read the database
+                    return key(1);
+                }));
+        await(loading);
+
+        cache.databaseKeyRotated("p1", "c1", "orders");
+        committed.countDown();
+
+        assertThat(stale.get().masterKeyVersion()).isEqualTo(1);
+        assertThat(cache.stored("p1", "c1", "orders", 0, () -> key(2)).masterKeyVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void databaseKeyRotated_thenProjectInvalidated_currentKeyStillReadAgain() {
+        cache.databaseKeyRotated("p1", "c1", "orders");
+        cache.stored("p1", "c1", "orders", 0, () -> key(1));
+
+        cache.invalidateProject("p1");
+        cache.databaseKeyRotated("p1", "c1", "orders");
+
+        assertThat(cache.stored("p1", "c1", "orders", 0, () -> key(2)).masterKeyVersion()).isEqualTo(2);
+    }
+
+    @Test
     void forget_keyThatFailedToOpen_readAgainByTheNextCallUnderEitherName() {
         cache.stored("p1", "c1", "orders", 0, () -> key(1));
         cache.stored("p1", "c1", "orders", 1, () -> key(1));
@@ -115,7 +159,7 @@ class ReleaseCacheTest {
 
     private static StoredDatabaseKey key(int masterKeyVersion) {
         return new StoredDatabaseKey(1, masterKeyVersion, new byte[] {1},
-                new MasterKeyId("p1", "c1", masterKeyVersion, 1, "digest"));
+                new MasterKeyId("p1", "c1", masterKeyVersion, 1, "digest"), Instant.EPOCH);
     }
 
     private static void await(CountDownLatch latch) {
