@@ -94,6 +94,7 @@ final class EngineServer implements AutoCloseable {
             if (process.isAlive()) {
                 process.destroyForcibly();
             }
+            awaitExit(); // its last error log lines are written by then
             throw new EngineStartFailed("mariadbd did not start: " + e.getMessage() + "\n--- error log tail ---\n"
                     + errorLogTail(40));
         }
