@@ -8,6 +8,7 @@ import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.ItDatabase;
 import dev.atrest.keyservice.support.LeakCanaries;
 import dev.atrest.keyservice.support.Moto;
+import dev.atrest.keyservice.support.Requests;
 import dev.atrest.keyservice.support.ServiceProcess;
 import dev.atrest.v1.AwsKmsConfig;
 import dev.atrest.v1.CreateAccessTokenRequest;
@@ -15,6 +16,7 @@ import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.Role;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 
@@ -86,8 +88,8 @@ final class AtrestKeys implements AutoCloseable {
     }
 
     /** The database keys (MariaDB key ids) atrest holds for the cluster, as "id v{version}". */
-    java.util.List<String> databaseKeys() {
-        return service.clusters().listClusterKeys(dev.atrest.keyservice.support.Requests.keys(project, CLUSTER))
+    List<String> databaseKeys() {
+        return service.clusters().listClusterKeys(Requests.keys(project, CLUSTER))
                 .getDatabaseKeysList().stream().map(key -> key.getDatabaseName() + " v" + key.getVersion()).toList();
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 final class EngineOptions {
     /** A Unix socket path may be at most 107 bytes; a deep checkout falls back to a short temporary directory. */
     private static final int SOCKET_PATH_LIMIT = 100;
+    private static final Path PLUGIN = Path.of("/usr/lib/mysql/plugin/hashicorp_key_management.so");
 
     private final Map<String, String> keyPlugin = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -44,6 +45,10 @@ final class EngineOptions {
      * makes it; key data stays cached (the plugin's default, 60 s) as a DBA would leave it.
      */
     static EngineOptions vault(String vaultUrl, String token) {
+        if (!Files.exists(PLUGIN)) {
+            throw new IllegalStateException(PLUGIN + " not found: apt-get install mariadb-plugin-hashicorp-key-management"
+                    + " (.ci/run does)");
+        }
         Map<String, String> lines = new LinkedHashMap<>();
         lines.put("plugin_load_add", "hashicorp_key_management");
         lines.put("hashicorp-key-management-vault-url", vaultUrl);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import dev.atrest.testsupport.Awaits;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A Debian {@code mariadbd} of the test's own: its data directory, temporary directory, socket, pid file and error
@@ -54,6 +55,10 @@ final class EngineServer implements AutoCloseable {
     }
 
     private void install() {
+        if (!Files.isExecutable(MARIADBD)) {
+            throw new IllegalStateException(MARIADBD + " not found: the engine tests need Debian's mariadb-server"
+                    + " (and mariadb-plugin-hashicorp-key-management), which .ci/run installs");
+        }
         try {
             Files.createDirectories(dir);
             MarkerScan.deleteTree(dir);
@@ -90,7 +95,7 @@ final class EngineServer implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(50)).pollInSameThread()
                     .failFast("mariadbd exited while starting", () -> !process.isAlive())
                     .until(this::answers);
-        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
             if (process.isAlive()) {
                 process.destroyForcibly();
             }

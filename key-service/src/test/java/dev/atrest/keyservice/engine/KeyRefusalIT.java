@@ -2,6 +2,7 @@ package dev.atrest.keyservice.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Moto;
 import dev.atrest.keyservice.support.Requests;
 import dev.atrest.v1.ProjectEncryption;
@@ -10,6 +11,7 @@ import dev.atrest.v1.ValidateProjectEncryptionRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +36,7 @@ class KeyRefusalIT {
         atrest = AtrestKeys.start("engine-refusal", root.resolve("service"));
         server = EngineServer.create(root.resolve("engine"), atrest.engineOptions());
         server.start();
-        server.awaitAllEncrypted(java.time.Duration.ofSeconds(60));
+        server.awaitAllEncrypted(Duration.ofSeconds(60));
         tables = new MarkerTables(EngineFiles.marker("REFUSAL"), EngineFiles.marker("REFUSAL-LOGGED"));
         tables.create(server);
         server.stop();
@@ -95,7 +97,7 @@ class KeyRefusalIT {
     @Test
     @Order(3)
     void tokenOfAnotherProjectOrAdminRole_403AndMariaDbCannotReadKeys() throws Exception {
-        String other = dev.atrest.keyservice.support.Api.uniqueId("engine-other");
+        String other = Api.uniqueId("engine-other");
         atrest.service.projects().updateProjectEncryption(Requests.enableLocal(other, "root-" + other));
         String otherProjects = AtrestKeys.token(atrest.service, "other-consumer", Role.KEY_CONSUMER, other);
         String admin = AtrestKeys.token(atrest.service, "engine-admin", Role.ADMIN, atrest.project);
