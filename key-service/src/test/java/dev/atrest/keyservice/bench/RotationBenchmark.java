@@ -1,7 +1,5 @@
 package dev.atrest.keyservice.bench;
 
-import static dev.atrest.keyservice.support.Requests.enableLocal;
-import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.bench.LatencyProbe.Latencies;
@@ -11,7 +9,6 @@ import dev.atrest.keyservice.datakey.DatabaseKeys;
 import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
 import dev.atrest.keyservice.kms.LocalRootKeyProvider;
 import dev.atrest.keyservice.support.Api;
-import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetRotationStatusRequest;
 import dev.atrest.v1.RotateMasterKeyRequest;
 import dev.atrest.v1.RotationStatus;
@@ -69,7 +66,7 @@ class RotationBenchmark {
         List<Integer> sizes = settings.sizes().stream().sorted().toList();
         int rounds = settings.rounds();
         int batchSize = config.rotation().batchSize();
-        String bystander = encryptedProject();
+        String bystander = Api.encryptedLocalProject("bench", CLUSTER);
 
         measure(WARM_UP_KEYS, 1, batchSize, bystander); // JIT and buffer pool; not reported
         RotationReport report = new RotationReport(batchSize, rounds);
@@ -85,7 +82,7 @@ class RotationBenchmark {
     }
 
     private Measured measure(int keys, int rounds, int batchSize, String bystander) throws Exception {
-        SeededCluster cluster = SeededCluster.seed(dataSource, localRoot, wrapper, encryptedProject(), CLUSTER,
+        SeededCluster cluster = SeededCluster.seed(dataSource, localRoot, wrapper, Api.encryptedLocalProject("bench", CLUSTER), CLUSTER,
                 keys, batchSize);
         Latencies idle = idleLatencies(bystander);
         List<Long> rotation = new ArrayList<>();
@@ -143,12 +140,6 @@ class RotationBenchmark {
         return probe.stop();
     }
 
-    private static String encryptedProject() {
-        String project = Api.uniqueId("bench");
-        Api.projects().updateProjectEncryption(enableLocal(project));
-        Api.clusters().setClusterEncryption(setCluster(project, CLUSTER, EncryptionAtRestProvider.LOCAL));
-        return project;
-    }
 
     private record Measured(int keys, List<Long> rotationNanos, List<Long> rawNanos, List<Long> rawSameColumnsNanos,
                             Latencies idle, Latencies during) {

@@ -1,6 +1,5 @@
 package dev.atrest.keyservice.cluster;
 
-import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.keys;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +46,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_afterARelease_newVersionServedAsCurrentOldOneByNumber() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         DatabaseKey before = get(project, "orders", 0); // now held in memory as the current key
 
         DatabaseKeyInfo rotated = rotate(project, "orders");
@@ -71,7 +70,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_databaseWithoutKey_makesVersionOneServedAsCurrent() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
 
         DatabaseKeyInfo first = Api.clusters().rotateDatabaseKey(request(project, "orders").setExpectedVersion(0).build());
 
@@ -83,7 +82,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_releasedKey_carriesTheStoredCreateTime() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         DatabaseKeyInfo rotated = rotate(project, "orders");
 
         try (ReleasedDatabaseKey current = databaseKeys.getOrCreate(project, "c1", "orders")) {
@@ -96,7 +95,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_expectedVersionNotCurrent_failedPreconditionAndNothingMade() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         rotate(project, "orders");
         rotate(project, "orders");
 
@@ -114,7 +113,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_clusterNotEncrypted_failedPreconditionNotEnabled() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         rotate(project, "orders");
         Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.NONE));
 
@@ -125,7 +124,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_cmkFailedItsLastCheck_refusedUntilValidAgain() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         rotate(project, "orders");
         setCmkValid(project, false);
 
@@ -138,7 +137,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_keyConsumerRefusedProjectAdminAdmitted() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         RotateDatabaseKeyRequest request = request(project, "orders").build();
 
         assertThatThrownBy(() -> Api.withNewToken(Role.KEY_CONSUMER, project).clusters().rotateDatabaseKey(request))
@@ -152,7 +151,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_everyCall_auditedWithItsDatabaseAndOutcome() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         String database = "projects/" + project + "/clusters/c1/databases/orders";
         rotate(project, "orders");
         assertThatThrownBy(() -> Api.clusters().rotateDatabaseKey(request(project, "orders").setExpectedVersion(0).build()))
@@ -170,7 +169,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_badInput_invalidArgumentNamingEveryFieldAndNothingStored() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         RotateDatabaseKeyRequest bad = RotateDatabaseKeyRequest.newBuilder().setProjectId("")
                 .setClusterName("no spaces").setDatabaseName("x".repeat(65)).setExpectedVersion(-1).build();
         RotateDatabaseKeyRequest negative = request(project, "orders").setExpectedVersion(-1).build();
@@ -184,7 +183,7 @@ class RotateDatabaseKeyGrpcTest {
 
     @Test
     void rotateDatabaseKey_concurrentCalls_consecutiveVersionsAndOneActive() throws Exception {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("rdk", "c1");
         rotate(project, "orders");
         rotate(project, "orders");
         int callers = 8;
@@ -256,12 +255,6 @@ class RotateDatabaseKeyGrpcTest {
                 .filter(key -> key.getDatabaseName().equals("orders")).map(DatabaseKeyInfo::getVersion).toList();
     }
 
-    private static String encryptedProject() {
-        String project = Api.uniqueId("rdk");
-        Api.projects().updateProjectEncryption(enableLocal(project));
-        Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.LOCAL));
-        return project;
-    }
 
     private static void assertRefused(Runnable call, String reason) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

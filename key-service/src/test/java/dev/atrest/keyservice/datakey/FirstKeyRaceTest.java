@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.store.DatabaseKeyRepository;
 import dev.atrest.keyservice.support.Api;
-import dev.atrest.keyservice.support.Requests;
-import dev.atrest.v1.EncryptionAtRestProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,7 +32,7 @@ class FirstKeyRaceTest {
 
     @Test
     void createFirst_anotherCallStoredItMeanwhile_returnsThatKey() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("race", "c1");
         byte[] winner;
         try (ReleasedDatabaseKey key = databaseKeys.getOrCreate(project, "c1", "orders")) {
             winner = key.key().copyBytes();
@@ -53,7 +51,7 @@ class FirstKeyRaceTest {
 
     @Test
     void createFirst_manyAtOnce_oneRowAndEveryCallerGetsIt() throws Exception {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("race", "c1");
         databaseKeys.getOrCreate(project, "c1", "warm-up").close(); // the master key is in memory: inserts race
         int callers = 16;
         CountDownLatch start = new CountDownLatch(1);
@@ -90,12 +88,6 @@ class FirstKeyRaceTest {
                 hex(rows.findLatest(project, "c1", database).orElseThrow().wrappedKey));
     }
 
-    private static String encryptedProject() {
-        String project = Api.uniqueId("race");
-        Api.projects().updateProjectEncryption(Requests.enableLocal(project));
-        Api.clusters().setClusterEncryption(Requests.setCluster(project, "c1", EncryptionAtRestProvider.LOCAL));
-        return project;
-    }
 
     private static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.atrest.keyservice.domain.FieldViolation;
+import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.AccessServiceGrpc;
 import dev.atrest.v1.AlertServiceGrpc;
 import dev.atrest.v1.AuditServiceGrpc;
@@ -119,6 +120,14 @@ public final class Api {
     public static HealthCheckResponse.ServingStatus health() {
         return HealthGrpc.newBlockingStub(CHANNEL).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    }
+
+    /** A new project (id from {@code prefix}) on the LOCAL root key, with {@code cluster} encrypted under it. */
+    public static String encryptedLocalProject(String prefix, String cluster) {
+        String project = uniqueId(prefix);
+        projects().updateProjectEncryption(Requests.enableLocal(project));
+        clusters().setClusterEncryption(Requests.setCluster(project, cluster, EncryptionAtRestProvider.LOCAL));
+        return project;
     }
 
     /** A project id no other test (or earlier run on the same external database) uses. */

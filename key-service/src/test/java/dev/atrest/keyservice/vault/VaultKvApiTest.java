@@ -1,8 +1,6 @@
 package dev.atrest.keyservice.vault;
 
-import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.keys;
-import static dev.atrest.keyservice.support.Requests.setCluster;
 import static dev.atrest.keyservice.vault.VaultApi.dataPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +8,6 @@ import dev.atrest.keyservice.masterkey.KeyAccessChanged;
 import dev.atrest.keyservice.store.ProjectEncryptionRepository;
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.v1.AuditRecord;
-import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.GetDatabaseKeyRequest;
 import dev.atrest.v1.ListAuditRecordsRequest;
 import dev.atrest.v1.Role;
@@ -46,7 +43,7 @@ class VaultKvApiTest {
 
     @Test
     void read_keyConsumerOfTheProject_servesTheKeyGetDatabaseKeyServes() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
 
         HttpResponse<String> read = vault().get(dataPath(project, "c1", "1"), token);
@@ -63,7 +60,7 @@ class VaultKvApiTest {
 
     @Test
     void read_byVersion_servesThatVersionAndNoOther() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
         byte[] latest = VaultApi.key(vault().get(dataPath(project, "c1", "7"), token));
 
@@ -79,7 +76,7 @@ class VaultKvApiTest {
 
     @Test
     void read_afterRotateDatabaseKey_latestIsTheNewVersion_olderStillByNumber() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
         byte[] first = VaultApi.key(vault().get(dataPath(project, "c1", "1"), token));
 
@@ -97,7 +94,7 @@ class VaultKvApiTest {
 
     @Test
     void read_everyRelease_auditedAsGetDatabaseKeyViaTheVaultApi() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
 
         vault().get(dataPath(project, "c1", "3"), token);
@@ -113,7 +110,7 @@ class VaultKvApiTest {
 
     @Test
     void mountTune_encryptedCluster_kvVersion2_otherwise404() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
 
         HttpResponse<String> tune = vault().get("/v1/sys/mounts/atrest/" + project + "/c1/tune", token);
@@ -127,8 +124,8 @@ class VaultKvApiTest {
 
     @Test
     void read_noTokenUnknownTokenOtherProjectOrAdmin_403AndNothingCreated() {
-        String project = encryptedProject();
-        String otherProject = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
+        String otherProject = Api.encryptedLocalProject("vault", "c1");
         String path = dataPath(project, "c1", "1");
 
         List<HttpResponse<String>> refused = List.of(
@@ -149,7 +146,7 @@ class VaultKvApiTest {
 
     @Test
     void read_projectCmkFailedItsLastCheck_412NamingTheReason_thenServedAgain() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
         byte[] before = VaultApi.key(vault().get(dataPath(project, "c1", "1"), token));
 
@@ -168,7 +165,7 @@ class VaultKvApiTest {
 
     @Test
     void badInput_clean4xx_nothingCreated_serviceKeepsServing() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
         String mount = "/v1/atrest/" + project + "/c1";
         List<String> badPaths = List.of(
@@ -202,7 +199,7 @@ class VaultKvApiTest {
 
     @Test
     void everyMethodButGet_405OnEveryPath_nothingCreated() {
-        String project = encryptedProject();
+        String project = Api.encryptedLocalProject("vault", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
         List<String> paths = List.of(dataPath(project, "c1", "1"), "/v1/sys/mounts/atrest/" + project + "/c1/tune",
                 "/v1/atrest/" + project + "/c1/metadata/1", "/v1/sys/mounts/atrest/" + project + "/c1", "/nothing");
@@ -233,10 +230,4 @@ class VaultKvApiTest {
                 .setPageSize(1000).build()).getRecordsList();
     }
 
-    private static String encryptedProject() {
-        String project = Api.uniqueId("vault");
-        Api.projects().updateProjectEncryption(enableLocal(project));
-        Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.LOCAL));
-        return project;
-    }
 }

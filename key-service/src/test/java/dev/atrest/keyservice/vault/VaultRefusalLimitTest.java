@@ -1,12 +1,9 @@
 package dev.atrest.keyservice.vault;
 
-import static dev.atrest.keyservice.support.Requests.enableLocal;
-import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.RefusalLimitsProfile;
-import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.Role;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,9 +27,7 @@ class VaultRefusalLimitTest {
 
     @Test
     void read_floodOfInventedTokens_429WithRetryAfter_validTokenStillServed() {
-        String project = Api.uniqueId("vault-flood");
-        Api.projects().updateProjectEncryption(enableLocal(project));
-        Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.LOCAL));
+        String project = Api.encryptedLocalProject("vault-flood", "c1");
         String token = Api.createToken(Role.KEY_CONSUMER, project).getSecret();
         VaultApi vault = new VaultApi(base);
         String path = VaultApi.dataPath(project, "c1", "1");
