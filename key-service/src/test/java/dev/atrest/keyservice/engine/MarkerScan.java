@@ -3,8 +3,12 @@ package dev.atrest.keyservice.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,13 +28,35 @@ final class MarkerScan {
         this.marker = marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /** The files under {@code dir} whose bytes contain the marker. */
+    /**
+     * The files under {@code dir} whose bytes contain the marker. A running server creates and removes temporary
+     * files while the walk goes on: one that is gone by the time it is visited is skipped (its bytes, while it
+     * existed, are read through {@link #openFilesOf} if the server held it open).
+     */
     List<Path> filesUnder(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(this::contains).toList();
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && contains(file)) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                    if (failure instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw failure;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return found;
     }
 
     /** The files process {@code pid} holds open under {@code dir} (deleted ones included) that contain the marker. */
