@@ -3,6 +3,7 @@ package dev.atrest.keyservice.vault;
 import dev.atrest.keyservice.access.AccessInterceptor;
 import dev.atrest.keyservice.access.CallAdmission.Credentials;
 import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
+import dev.atrest.keyservice.domain.InvalidArgumentException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,9 +26,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * The part of HashiCorp Vault's HTTP API that storage engines call to fetch encryption keys (MariaDB's
- * hashicorp_key_management plugin, Percona's keyring_vault, pg_tde): the KV version 2 read of a secret,
- * latest or by version, and the mount check that precedes it. Transport only: every read is
+ * The part of HashiCorp Vault's HTTP API that storage engines call to fetch encryption keys: the KV version 2
+ * read of a secret, latest or by version, and the mount check that precedes it, as MariaDB's
+ * hashicorp_key_management plugin calls them (Percona's keyring_vault and pg_tde read through the same API but
+ * are not tried here). Transport only: every read is
  * {@link VaultKeyReads}, i.e. GetDatabaseKey. Keys are never set from outside: every other method answers
  * 405, on every path. The token is the X-Vault-Token header, an atrest token.
  */
@@ -130,7 +132,7 @@ public class VaultKvResource {
     private static Credentials credentials(HttpHeaders headers, HttpServerRequest request) {
         List<String> tokens = headers.getRequestHeader(TOKEN_HEADER);
         if (tokens != null && tokens.size() > 1) {
-            throw dev.atrest.keyservice.domain.InvalidArgumentException.of(TOKEN_HEADER, "must be sent once");
+            throw InvalidArgumentException.of(TOKEN_HEADER, "must be sent once");
         }
         String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0).strip();
         String authorization = token == null || token.isEmpty() ? null : "Bearer " + token;
