@@ -97,10 +97,10 @@ public class AccessInterceptor implements ServerInterceptor, Prioritized {
     }
 
     /** "peer:&lt;address&gt;", without the port: one client host is one caller, whichever connection it uses. */
-    public static String peer(SocketAddress remote) {
+    static String peer(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return "peer:" + inet.getAddress().getHostAddress();
+            return CallAdmission.Credentials.peer(inet.getAddress().getHostAddress());
         }
-        return "peer:" + (remote == null ? "unknown" : remote.toString());
+        return CallAdmission.Credentials.peer(remote == null ? null : remote.toString());
     }
 }

@@ -93,8 +93,16 @@ public class CallAdmission {
      *
      * @param authorization the value of its authorization ("Bearer &lt;token&gt;"), null when it sent none
      * @param tls           its TLS session, null on a plaintext connection
-     * @param peer          "peer:&lt;address&gt;" (see {@link AccessInterceptor#peer}): whom its refusals are
+     * @param peer          "peer:&lt;address&gt;" ({@link #peer(String)}): whom its refusals are
      *                      counted against before it is known
      */
-    public record Credentials(String authorization, SSLSession tls, String peer) {}
+    public record Credentials(String authorization, SSLSession tls, String peer) {
+        /**
+         * "peer:&lt;address&gt;" for a client's IP address (null: unknown), without the port: one client host is
+         * one caller, whichever connection it uses and whichever way in (gRPC or the Vault API).
+         */
+        public static String peer(String address) {
+            return "peer:" + (address == null ? "unknown" : address);
+        }
+    }
 }

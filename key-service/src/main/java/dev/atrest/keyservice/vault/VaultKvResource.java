@@ -1,6 +1,5 @@
 package dev.atrest.keyservice.vault;
 
-import dev.atrest.keyservice.access.AccessInterceptor;
 import dev.atrest.keyservice.access.CallAdmission.Credentials;
 import dev.atrest.keyservice.datakey.ReleasedDatabaseKey;
 import dev.atrest.keyservice.domain.InvalidArgumentException;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -136,11 +134,8 @@ public class VaultKvResource {
         }
         String token = tokens == null || tokens.isEmpty() ? null : tokens.get(0).strip();
         String authorization = token == null || token.isEmpty() ? null : "Bearer " + token;
-        return new Credentials(authorization, request.isSSL() ? request.sslSession() : null, peer(request.remoteAddress()));
-    }
-
-    private static String peer(SocketAddress remote) {
-        return AccessInterceptor.peer(remote == null || remote.hostAddress() == null ? null
-                : new InetSocketAddress(remote.hostAddress(), Math.max(remote.port(), 0)));
+        SocketAddress remote = request.remoteAddress();
+        return new Credentials(authorization, request.isSSL() ? request.sslSession() : null,
+                Credentials.peer(remote == null ? null : remote.hostAddress()));
     }
 }
