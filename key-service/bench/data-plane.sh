@@ -46,15 +46,7 @@ service_cpus=() ghz_cpus=()
 if [ "${BENCH_PIN:-0}" = 1 ]; then service_cpus=(taskset -c 1) ghz_cpus=(taskset -c 0); fi
 
 fail() { echo "data-plane benchmark: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-await_port() { # port seconds pid
-  for _ in $(seq 1 "$(($2 * 2))"); do
-    kill -0 "$3" 2>/dev/null || return 1
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.5
-  done
-  return 1
-}
+source "$repo/key-service/bench/ports.sh"
 
 for tool in java python3; do command -v "$tool" >/dev/null || fail "$tool not found on PATH"; done
 [ "${BENCH_PIN:-0}" = 1 ] && { command -v taskset >/dev/null || fail "BENCH_PIN=1 needs taskset (util-linux)"; }

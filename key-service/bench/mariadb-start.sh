@@ -33,15 +33,7 @@ results="$bench/results/mariadb-start.md"
 tables=100 key_ids=10 project=bench cluster=mariadb
 
 fail() { echo "mariadb-start benchmark: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-await_port() { # port seconds pid
-  for _ in $(seq 1 "$(($2 * 10))"); do
-    kill -0 "$3" 2>/dev/null || return 1
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+source "$repo/key-service/bench/ports.sh"
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 

@@ -20,7 +20,7 @@ command -v java >/dev/null || fail "java not found on PATH (needs Java 17)"
 work="$repo/key-service/target/bench-start-time"
 rm -rf "$work" && mkdir -p "$work"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$repo/key-service/bench/ports.sh"
 
 # Starts the service from app dir $1 on data dir $2, logging to $3, until it says it started; prints the
 # milliseconds to that line, then stops it.
