@@ -80,7 +80,7 @@ class AuditedRpcsTest {
                         tuple(CLUSTER_ENCRYPTION + "SetClusterEncryption", cluster, "OK"),
                         tuple("rotation.started", cluster, "OK"),
                         tuple(CLUSTER_ENCRYPTION + "RotateMasterKey", cluster, "OK"),
-                        tuple(CLUSTER_ENCRYPTION + "SetClusterEncryption", cluster.replace("c1", "bad name"),
+                        tuple(CLUSTER_ENCRYPTION + "SetClusterEncryption", "projects/" + project + "/clusters/bad name",
                                 "INVALID_ARGUMENT"))
                 .contains(tuple("rotation.completed", cluster, "OK"))
                 .extracting(r -> r.toList().get(0))
