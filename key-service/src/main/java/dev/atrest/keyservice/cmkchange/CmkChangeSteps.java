@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.cmkchange;
 
+import dev.atrest.keyservice.domain.ConcurrentUpdateException;
 import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.domain.RootKeyConfig;
@@ -22,6 +23,7 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +34,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 class CmkChangeSteps {
+    /** Each round re-encrypts a master key that changed under the previous one: rare, so a few suffice. */
+    private static final int MAX_MOVE_ATTEMPTS = 3;
+
     private final ProjectEncryptionRepository projects;
     private final MasterKeyRepository masterKeyRows;
     private final CmkChangeRepository changes;
@@ -63,27 +68,81 @@ class CmkChangeSteps {
     }
 
     /**
-     * Moves one master key to the project's current root key. The row is locked while KMS re-encrypts it,
-     * so that no other writer changes it in between; a key already moved (or destroyed) is left alone.
+     * Moves one master key to the project's current root key, with no transaction open while KMS re-encrypts
+     * it: the key and both root keys are read, KMS re-encrypts, and the new ciphertext is stored under the
+     * row's lock only if the row is still the one read. A key already moved (or destroyed) is left alone; one
+     * changed meanwhile is read and re-encrypted again, a bounded number of times.
      */
-    @Transactional(TxType.REQUIRES_NEW)
     void move(String projectId, long masterKeyId, JobLock lock) {
+        for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
+            Optional<PendingMove> pending = readMove(projectId, masterKeyId);
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (storeMove(projectId, pending.get(), rewrap(pending.get()), lock)) {
+                return;
+            }
+        }
+        throw new ConcurrentUpdateException("master key " + masterKeyId + " of project " + projectId
+                + " kept changing while it was being moved to the new root key; the CMK change will retry it");
+    }
+
+    /** The master key as it is now and both root keys (secrets unsealed); empty if it needs no move. */
+    @Transactional(TxType.REQUIRES_NEW)
+    Optional<PendingMove> readMove(String projectId, long masterKeyId) {
         ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
-        MasterKeyEntity row = masterKeyRows.lockById(masterKeyId).orElseThrow();
+        MasterKeyEntity row = masterKeyRows.findByIdOptional(masterKeyId).orElseThrow();
         if (row.state == KeyState.DESTROYED || row.rootKeyGeneration == project.rootKeyGeneration) {
-            return;
+            return Optional.empty();
         }
         RootKeyConfig from = rows.rootKeyForGeneration(project, row.rootKeyGeneration);
-        RootKeyConfig to = rows.rootKeyForGeneration(project, project.rootKeyGeneration);
         try {
-            WrappedMasterKey moved = masterKeys.rewrapped(from, to, row);
-            masterKeys.setWrapping(row, to, project.rootKeyGeneration, moved);
-            lock.fence(); // a run whose CMK-change lock was taken over stores nothing
-        } finally {
+            RootKeyConfig to = rows.rootKeyForGeneration(project, project.rootKeyGeneration);
+            return Optional.of(new PendingMove(row, row.wrappedKey.clone(), row.rootKeyGeneration, from,
+                    project.rootKeyGeneration, to));
+        } catch (RuntimeException e) {
             Secrets.clear(from);
-            Secrets.clear(to);
+            throw e;
         }
     }
+
+    /** KMS re-encrypts the master key, no transaction open; both root keys' secrets are cleared after. */
+    private WrappedMasterKey rewrap(PendingMove pending) {
+        try {
+            return masterKeys.rewrapped(pending.from(), pending.to(), pending.row());
+        } finally {
+            Secrets.clear(pending.from());
+            Secrets.clear(pending.to());
+        }
+    }
+
+    /**
+     * Stores the re-encrypted master key under the row's lock if the row and the project's root key are still
+     * as read and {@code lock} is still this run's; false if they changed meanwhile (nothing stored). True,
+     * storing nothing, if it has moved already.
+     */
+    @Transactional(TxType.REQUIRES_NEW)
+    boolean storeMove(String projectId, PendingMove pending, WrappedMasterKey moved, JobLock lock) {
+        ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
+        MasterKeyEntity row = masterKeyRows.lockById(pending.row().id).orElseThrow();
+        if (row.state == KeyState.DESTROYED || row.rootKeyGeneration == project.rootKeyGeneration) {
+            return true;
+        }
+        if (project.rootKeyGeneration != pending.toGeneration() || row.rootKeyGeneration != pending.fromGeneration()
+                || !Arrays.equals(row.wrappedKey, pending.wrappedKey())) {
+            return false;
+        }
+        masterKeys.setWrapping(row, pending.to(), pending.toGeneration(), moved);
+        lock.fence(); // a run whose CMK-change lock was taken over stores nothing
+        return true;
+    }
+
+    /**
+     * A master key about to move, as read: its row (detached; KMS needs its ciphertext and context), the
+     * ciphertext and root key generation to find unchanged when storing, and both root keys.
+     */
+    record PendingMove(MasterKeyEntity row, byte[] wrappedKey, int fromGeneration, RootKeyConfig from,
+                       int toGeneration, RootKeyConfig to) {}
 
     /** Ends the change once no master key is left under the old root key; false if some still is. */
     @Transactional(TxType.REQUIRES_NEW)

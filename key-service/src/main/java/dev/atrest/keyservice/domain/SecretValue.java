@@ -29,6 +29,11 @@ public final class SecretValue {
         return bytes;
     }
 
+    /** An independent copy, to be cleared on its own. */
+    public SecretValue copy() {
+        return new SecretValue(bytes.clone());
+    }
+
     public String asUtf8() {
         return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -17,4 +17,15 @@ public final class Secrets {
     public static void clear(Optional<RootKeyConfig> root) {
         root.ifPresent(Secrets::clear);
     }
+
+    /**
+     * The same root key with a secret of its own, for use after the original's is cleared (a KMS call made
+     * once the transaction that unsealed it has ended). Clear it after use too.
+     */
+    public static RootKeyConfig copyOf(RootKeyConfig root) {
+        if (root instanceof AwsKmsSettings aws && aws.secretAccessKey() != null) {
+            return aws.withSecret(aws.secretAccessKey().copy());
+        }
+        return root;
+    }
 }

@@ -3,6 +3,7 @@ package dev.atrest.keyservice.project;
 import dev.atrest.keyservice.cmkchange.CmkChanges;
 import dev.atrest.keyservice.cmkchange.KeyHealthChecks;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
+import dev.atrest.keyservice.domain.ConcurrentUpdateException;
 import dev.atrest.keyservice.domain.EncryptionRules;
 import dev.atrest.keyservice.domain.Etags;
 import dev.atrest.keyservice.domain.InputRules;
@@ -40,6 +41,8 @@ import org.jboss.logging.Logger;
 public class Projects {
     private static final Logger LOG = Logger.getLogger(Projects.class);
     private static final InputRules RULES = new InputRules(AwsClients::isKnownRegion);
+    /** Each round validates what a concurrent update left to store; more than a few means heavy contention. */
+    private static final int MAX_ATTEMPTS = 3;
 
     private final ProjectEncryptionRepository projects;
     private final ClusterEncryptionRepository clusters;
@@ -89,41 +92,102 @@ public class Projects {
     }
 
     /**
-     * Stores a project's settings. A new root key is validated first; if master keys exist under the old
-     * one, a CMK change is recorded for {@link #apply} to finish after this commits.
+     * Stores a project's settings. A new root key is validated against KMS (up to three calls, each
+     * allowed the AWS call timeout) with no transaction open and no row locked: a first short step under the
+     * project's row lock decides what would be stored and ends having written nothing; KMS validates that;
+     * a second step locks the row again, checks every rule and the etag against the row as it is now, and
+     * stores only if what it would store is what was validated. If a concurrent update changed it meanwhile
+     * (its stored secret, say), this one validates again, a bounded number of times. If master keys exist
+     * under the old root key, a CMK change is recorded for {@link #apply} to finish after this commits.
      */
-    @Transactional
     ProjectEncryption update(ProjectEncryptionUpdate update) {
         update.check(RULES);
+        Validated validated = null;
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                Step step = store(update, validated);
+                if (step.stored() != null) {
+                    return step.stored();
+                }
+                clear(validated);
+                validated = null;
+                validated = validate(update.projectId(), step.toValidate());
+            }
+        } finally {
+            clear(validated);
+        }
+        throw new ConcurrentUpdateException("project " + update.projectId() + " kept changing while its root key"
+                + " was being validated against KMS; nothing was stored: read it again and retry");
+    }
+
+    /**
+     * One step of {@link #update} under the project's row lock: stores the update, or, when it needs a root
+     * key validated that {@code validated} is not, writes nothing and says which (a copy owning its secret).
+     */
+    @Transactional
+    Step store(ProjectEncryptionUpdate update, Validated validated) {
         Optional<ProjectEncryptionEntity> existing = projects.lockByProjectId(update.projectId());
         update.checkSecretPresent(secretStoredFor(existing, update));
         existing.ifPresent(row -> Etags.check(update.etag(), row.rowVersion, "project " + update.projectId()));
-        existing.ifPresent(row -> setAlertThreshold(row, update.cmkRotationAlertDays()));
         Optional<RootKeyConfig> requested = update.requestedRootKey();
         if (requested.isEmpty()) {
+            existing.ifPresent(row -> setAlertThreshold(row, update.cmkRotationAlertDays()));
             ProjectEncryptionEntity row = existing.orElseGet(() -> persistDisabled(update));
             disable(row);
-            return rows.describe(row);
+            return Step.done(rows.describe(row));
         }
         Optional<RootKeyConfig> stored = existing.flatMap(rows::rootKeyWithSecret);
         RootKeyConfig next = keepStoredSecret(stored, requested.get());
         try {
             if (existing.isPresent() && existing.get().enabled && stored.isPresent() && sameSettings(stored.get(), next)) {
-                return rows.describe(existing.get()); // the same request again: nothing new to do
+                setAlertThreshold(existing.get(), update.cmkRotationAlertDays());
+                return Step.done(rows.describe(existing.get())); // the same request again: nothing new to do
             }
             ProjectEncryptionEntity row = existing.orElseGet(() -> newRow(update));
             EncryptionRules.checkProjectProviderChange(existing.map(ProjectRows::toDomain).orElse(null),
                     next.provider(), clusters.encryptedClusterNames(update.projectId()));
-            // The update's one KMS call, made while the project row is locked (as before; not moved out yet).
-            String resolved = rootKeys.forConfig(next).validate(update.projectId(), next);
-            boolean keyChanged = stored.isEmpty() || !sameRootKey(row, stored.get(), next, resolved);
+            if (validated == null || !sameSettings(validated.config(), next)) {
+                return Step.validate(Secrets.copyOf(next)); // nothing written: the lock ends with this step
+            }
+            boolean keyChanged = stored.isEmpty() || !sameRootKey(row, stored.get(), next, validated.resolved());
             if (keyChanged && existing.isPresent() && cmkChanges.findByIdOptional(row.projectId).isPresent()) {
                 throw cmkChangeInProgress(row.projectId);
             }
-            enable(row, next, resolved, keyChanged && stored.isPresent());
-            return rows.describe(row);
+            existing.ifPresent(r -> setAlertThreshold(r, update.cmkRotationAlertDays()));
+            enable(row, next, validated.resolved(), keyChanged && stored.isPresent());
+            return Step.done(rows.describe(row));
         } finally {
             Secrets.clear(stored);
+        }
+    }
+
+    /** Asks KMS whether the root key works, with no transaction open; resolves it to the key's ARN. */
+    private Validated validate(String projectId, RootKeyConfig config) {
+        try {
+            return new Validated(config, rootKeys.forConfig(config).validate(projectId, config));
+        } catch (RuntimeException e) {
+            Secrets.clear(config);
+            throw e;
+        }
+    }
+
+    private static void clear(Validated validated) {
+        if (validated != null) {
+            Secrets.clear(validated.config());
+        }
+    }
+
+    /** A root key KMS validated (its secret owned here, cleared after use) and the key ARN it resolved to. */
+    record Validated(RootKeyConfig config, String resolved) {}
+
+    /** What a step of {@link #update} ended with: the stored project, or a root key to validate first. */
+    record Step(ProjectEncryption stored, RootKeyConfig toValidate) {
+        static Step done(ProjectEncryption stored) {
+            return new Step(stored, null);
+        }
+
+        static Step validate(RootKeyConfig root) {
+            return new Step(null, root);
         }
     }
 

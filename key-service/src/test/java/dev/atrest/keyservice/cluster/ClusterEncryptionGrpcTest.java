@@ -19,6 +19,10 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -45,6 +49,30 @@ class ClusterEncryptionGrpcTest {
         assertThatThrownBy(() -> Api.clusters().setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.AWS)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(Api.errorInfo(e).getReason()).isEqualTo("INVALID_ENCRYPTION_AT_REST_PROVIDER"));
+    }
+
+    @Test
+    void set_parallelFirstEnablesOfOneCluster_oneMasterKeyStoredAndAllAnswerIt() throws Exception {
+        String project = Api.uniqueId("p");
+        Api.projects().updateProjectEncryption(enableLocal(project));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<ClusterEncryption> answers = new ArrayList<>();
+        try {
+            List<Future<ClusterEncryption>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(pool.submit(() -> Api.clusters().setClusterEncryption(
+                        setCluster(project, "c1", EncryptionAtRestProvider.LOCAL))));
+            }
+            for (Future<ClusterEncryption> call : calls) {
+                answers.add(call.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // Each call generated a master key before storing; only one was stored, the others were dropped.
+        assertThat(answers).extracting(ClusterEncryption::getMasterKeyVersion).containsOnly(1);
+        assertThat(Api.clusters().listClusterKeys(keys(project, "c1")).getMasterKeyVersionsList()).hasSize(1);
     }
 
     @Test
