@@ -247,6 +247,30 @@ public interface AtrestConfig {
         int maxAttempts();
     }
 
+    Kms kms();
+
+    interface Kms {
+        /** The circuit breaker per KMS endpoint and region (kms/KmsBreaker). */
+        Breaker breaker();
+
+        interface Breaker {
+            /**
+             * Calls in a row that could not reach one KMS endpoint (timeouts, refused connections, throttling
+             * or 5xx after retries) before calls that need it are refused at once with UNAVAILABLE and
+             * RetryInfo. KMS's answers about a key (disabled, access denied) never count. 0 turns it off.
+             */
+            @WithDefault("3")
+            int failureThreshold();
+
+            /** How long after opening the first probe runs; each failed probe doubles it up to {@link #maxBackoff()}. */
+            @WithDefault("5s")
+            Duration probeInterval();
+
+            @WithDefault("30s")
+            Duration maxBackoff();
+        }
+    }
+
     interface Seal {
         /** The seal key, 32 bytes in base64 (env ATREST_SEAL_KEY). */
         Optional<String> key();

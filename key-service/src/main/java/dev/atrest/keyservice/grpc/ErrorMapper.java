@@ -17,6 +17,7 @@ import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.UnauthenticatedException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -28,6 +29,8 @@ import org.jboss.logging.Logger;
 public final class ErrorMapper {
     public static final String ERROR_DOMAIN = "atrest.dev";
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    /** When a caller should try again after KMS was not reached, unless the breaker knows when it probes next. */
+    private static final Duration KMS_RETRY_AFTER = Duration.ofSeconds(5);
 
     private ErrorMapper() {}
 
@@ -61,9 +64,7 @@ public final class ErrorMapper {
             return status(Code.ABORTED, conflict.getMessage(), null);
         }
         if (failure instanceof KmsUnavailableException unavailable) {
-            LOG.warnf("KMS unavailable: %s (%s)", unavailable.getMessage(), String.valueOf(unavailable.getCause()));
-            return status(Code.UNAVAILABLE, unavailable.getMessage(), Any.pack(RetryInfo.newBuilder()
-                    .setRetryDelay(Durations.fromSeconds(5)).build()));
+            return kmsUnavailable(unavailable);
         }
         if (failure instanceof AuditBacklogException backlog) {
             return status(Code.UNAVAILABLE, backlog.getMessage(), Any.pack(RetryInfo.newBuilder()
@@ -92,6 +93,24 @@ public final class ErrorMapper {
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(failure, "internal error %s", errorId);
         return status(Code.INTERNAL, "internal error " + errorId + "; the service log has the details", null);
+    }
+
+    /**
+     * KMS not reached: RetryInfo says when to try again. A refusal while KMS's endpoint is known to be down
+     * (kms/KmsBreaker) also names the endpoint in ErrorInfo, and is not logged per call: the breaker logs
+     * when it opens and closes, and a flood of refusals would bury that.
+     */
+    private static StatusRuntimeException kmsUnavailable(KmsUnavailableException unavailable) {
+        Duration retryAfter = unavailable.retryAfter().orElse(KMS_RETRY_AFTER);
+        StatusRuntimeException status = status(Code.UNAVAILABLE, unavailable.getMessage(), Any.pack(RetryInfo
+                .newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, retryAfter.toMillis()))).build()));
+        if (!unavailable.refusedWithoutCall()) {
+            LOG.warnf("KMS unavailable: %s (%s)", unavailable.getMessage(), String.valueOf(unavailable.getCause()));
+            return status;
+        }
+        LOG.debugf("KMS call refused: %s", unavailable.getMessage());
+        return withDetail(status, Any.pack(ErrorInfo.newBuilder().setReason("KMS_UNAVAILABLE")
+                .setDomain(ERROR_DOMAIN).putAllMetadata(unavailable.endpoint()).build()));
     }
 
     private static StatusRuntimeException status(Code code, String message, Any detail) {

@@ -3,8 +3,10 @@ package dev.atrest.keyservice.kms;
 import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -50,6 +52,32 @@ public class AwsClients {
                 .httpClient(http)
                 .overrideConfiguration(overrides())
                 .credentialsProvider(credentials(settings, region));
+        config.endpointOverride().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** Where calls for {@code region} go: the endpoint override, or AWS's regional KMS endpoint. */
+    public KmsEndpoint endpoint(String region) {
+        URI url = config.endpointOverride()
+                .orElseGet(() -> URI.create("https://" + KmsClient.serviceMetadata().endpointFor(Region.of(region))));
+        // Scheme, host and port only: a label, which must never carry user info or a path someone put there.
+        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        return new KmsEndpoint(url.getScheme() + "://" + url.getHost() + port, region);
+    }
+
+    /**
+     * A client for the breaker's probe: no credentials (a reply of any kind proves KMS is there, and the
+     * probe keeps no secret of any caller), one attempt, bounded by one attempt's timeout.
+     */
+    KmsClient unsigned(String region) {
+        var builder = KmsClient.builder()
+                .region(Region.of(region))
+                .httpClient(http)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(config.apiCallAttemptTimeout())
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .build());
         config.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }

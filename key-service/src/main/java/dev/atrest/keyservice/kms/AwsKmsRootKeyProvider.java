@@ -25,9 +25,11 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
 @ApplicationScoped
 public class AwsKmsRootKeyProvider implements RootKeyProvider {
     private final AwsClients clients;
+    private final KmsBreakers breakers;
 
-    public AwsKmsRootKeyProvider(AwsClients clients) {
+    public AwsKmsRootKeyProvider(AwsClients clients, KmsBreakers breakers) {
         this.clients = clients;
+        this.breakers = breakers;
     }
 
     @Override
@@ -153,11 +155,14 @@ public class AwsKmsRootKeyProvider implements RootKeyProvider {
         }
     }
 
+    /** One use of KMS, through the breaker of its endpoint: refused at once while that is known to be down. */
     private <T> T call(AwsKmsSettings aws, String action, Function<KmsClient, T> work) {
-        try (KmsClient kms = clients.kms(aws)) {
-            return work.apply(kms);
-        } catch (SdkException e) {
-            throw KmsErrors.translate(action, e);
-        }
+        return breakers.call(aws.region(), () -> {
+            try (KmsClient kms = clients.kms(aws)) {
+                return work.apply(kms);
+            } catch (SdkException e) {
+                throw KmsErrors.translate(action, e);
+            }
+        });
     }
 }

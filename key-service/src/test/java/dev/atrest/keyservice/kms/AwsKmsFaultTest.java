@@ -10,6 +10,7 @@ import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.SecretValue;
 import dev.atrest.keyservice.support.ProviderConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,6 +142,41 @@ class AwsKmsFaultTest {
         assertThatThrownBy(() -> provider(endpoint).validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class);
     }
 
+    @Test
+    void decryptMasterKey_kmsFailsThreeCallsInARow_fourthRefusedWithoutARequest() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        URI endpoint = fakeKms(500, "{\"__type\":\"KMSInternalException\",\"message\":\"boom\"}", requests);
+        AwsKmsRootKeyProvider kms = provider(endpoint);
+        WrappedMasterKey wrapped = new WrappedMasterKey(KEY_ARN, new byte[] {1, 2, 3});
+        for (int call = 0; call < 3; call++) {
+            assertThatThrownBy(() -> kms.decryptMasterKey(SETTINGS, wrapped, Map.of("project", "p1")))
+                    .isInstanceOfSatisfying(KmsUnavailableException.class, e -> assertThat(e.refusedWithoutCall()).isFalse());
+        }
+        int requestsOfThreeCalls = requests.get();
+
+        assertThatThrownBy(() -> kms.decryptMasterKey(SETTINGS, wrapped, Map.of("project", "p1")))
+                .isInstanceOfSatisfying(KmsUnavailableException.class, e -> {
+                    assertThat(e.refusedWithoutCall()).isTrue();
+                    assertThat(e.endpoint()).containsEntry("endpoint", endpoint.toString())
+                            .containsEntry("region", "us-east-1");
+                });
+        assertThat(requests.get()).isEqualTo(requestsOfThreeCalls);
+    }
+
+    @Test
+    void decryptMasterKey_keyDisabledCallAfterCall_everyCallAskedAndAVerdict() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        URI endpoint = fakeKms(400, "{\"__type\":\"DisabledException\",\"message\":\"key is disabled\"}", requests);
+        AwsKmsRootKeyProvider kms = provider(endpoint);
+        WrappedMasterKey wrapped = new WrappedMasterKey(KEY_ARN, new byte[] {1, 2, 3});
+
+        for (int call = 0; call < 6; call++) {
+            assertThatThrownBy(() -> kms.decryptMasterKey(SETTINGS, wrapped, Map.of("project", "p1")))
+                    .isInstanceOf(PreconditionFailedException.class);
+        }
+        assertThat(requests.get()).isEqualTo(6);
+    }
+
     /** What the fake KMS sends back: an HTTP status and a JSON body. */
     private record Answer(int status, String body) {}
 
@@ -165,8 +202,12 @@ class AwsKmsFaultTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** A provider of its own, so its breaker is too: one test's failures never open another's. */
     private static AwsKmsRootKeyProvider provider(URI endpoint) {
-        return new AwsKmsRootKeyProvider(new AwsClients(config(endpoint)));
+        AtrestConfig config = config(endpoint);
+        AwsClients clients = new AwsClients(config);
+        return new AwsKmsRootKeyProvider(clients, new KmsBreakers(config.kms().breaker(), clients::endpoint,
+                new KmsProbe(clients)::answers, Clock.systemUTC(), new SimpleMeterRegistry()));
     }
 
     /** Tight bounds so the test is quick: 3 attempts of at most 1 s, 4 s overall. */

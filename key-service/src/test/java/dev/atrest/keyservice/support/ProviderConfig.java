@@ -41,6 +41,17 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
         };
     }
 
+    /** The breaker's defaults. */
+    @Override
+    public Kms kms() {
+        AtrestConfig.Kms.Breaker breaker = new AtrestConfig.Kms.Breaker() {
+            public int failureThreshold() { return 3; }
+            public Duration probeInterval() { return Duration.ofSeconds(5); }
+            public Duration maxBackoff() { return Duration.ofSeconds(30); }
+        };
+        return () -> breaker;
+    }
+
     @Override
     public Seal seal() {
         return new Seal() {
