@@ -3,6 +3,7 @@ package dev.atrest.keyservice.bootstrap;
 import dev.atrest.keyservice.access.RefusalGuard;
 import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.crypto.KeyMaterial;
+import dev.atrest.keyservice.store.JobLocks;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.PathConverter;
 import io.smallrye.config.ConfigValidationException;
@@ -74,6 +75,7 @@ public final class StartupChecks {
 
     private static void check(AtrestConfig atrest, Config config) {
         RefusalGuard.checkSettings(atrest.refusals());
+        JobLocks.checkLease(atrest.jobs().leaseDuration());
         if (atrest.auth().developmentMode()) {
             AccessStartup.refuseUnlessLoopback(
                     config.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("0.0.0.0"));

@@ -10,6 +10,7 @@ import dev.atrest.keyservice.masterkey.KeyAccessChanged;
 import dev.atrest.keyservice.masterkey.MasterKeys;
 import dev.atrest.keyservice.store.CmkChangeEntity;
 import dev.atrest.keyservice.store.CmkChangeRepository;
+import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
@@ -66,7 +67,7 @@ class CmkChangeSteps {
      * so that no other writer changes it in between; a key already moved (or destroyed) is left alone.
      */
     @Transactional(TxType.REQUIRES_NEW)
-    void move(String projectId, long masterKeyId) {
+    void move(String projectId, long masterKeyId, JobLock lock) {
         ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
         MasterKeyEntity row = masterKeyRows.lockById(masterKeyId).orElseThrow();
         if (row.state == KeyState.DESTROYED || row.rootKeyGeneration == project.rootKeyGeneration) {
@@ -77,6 +78,7 @@ class CmkChangeSteps {
         try {
             WrappedMasterKey moved = masterKeys.rewrapped(from, to, row);
             masterKeys.setWrapping(row, to, project.rootKeyGeneration, moved);
+            lock.fence(); // a run whose CMK-change lock was taken over stores nothing
         } finally {
             Secrets.clear(from);
             Secrets.clear(to);
@@ -85,7 +87,7 @@ class CmkChangeSteps {
 
     /** Ends the change once no master key is left under the old root key; false if some still is. */
     @Transactional(TxType.REQUIRES_NEW)
-    boolean finish(String projectId) {
+    boolean finish(String projectId, JobLock lock) {
         ProjectEncryptionEntity project = projects.lockByProjectId(projectId).orElseThrow();
         Optional<CmkChangeEntity> change = changes.findByIdOptional(projectId);
         if (change.isEmpty()) {
@@ -97,6 +99,7 @@ class CmkChangeSteps {
         changes.delete(change.get());
         project.cmkLastChangedTime = Instant.now(clock);
         projects.flush();
+        lock.fence();
         keyHealth.recordUsable(project); // the new CMK just wrapped every master key; its age starts now
         keyAccessChanged.fire(new KeyAccessChanged(projectId)); // the old CMK no longer serves keys held in memory
         return true;

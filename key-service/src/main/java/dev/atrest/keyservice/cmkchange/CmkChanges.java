@@ -9,6 +9,7 @@ import dev.atrest.keyservice.domain.ProjectEncryption;
 import dev.atrest.keyservice.health.KeyMetrics;
 import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
+import dev.atrest.keyservice.store.LockLostException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,7 +40,8 @@ public class CmkChanges {
 
     /**
      * Moves what is left and returns the project. If another run (here or on another replica) is already
-     * moving this project's keys, returns the progress so far instead of waiting.
+     * moving this project's keys, or takes this run's lock over midway, returns the progress so far instead
+     * of waiting.
      */
     public ProjectEncryption complete(String projectId) {
         Optional<JobLock> lock = locks.tryLock("cmk-change:" + projectId);
@@ -48,15 +50,18 @@ public class CmkChanges {
         }
         try (JobLock held = lock.get()) {
             for (long masterKeyId : steps.keysToMove(projectId)) {
-                move(projectId, masterKeyId);
+                move(projectId, masterKeyId, held);
             }
-            if (steps.finish(projectId)) {
+            if (steps.finish(projectId, held)) {
                 metrics.refresh(); // the CMK's age starts again
                 LOG.infof("project %s: every master key is under the new root key; the CMK change is finished",
                         projectId);
                 audit.recordFact(AuditEvent.byService("cmk_change.completed", AuditEvent.project(projectId), "OK",
                         "every master key is under the new root key"));
             }
+        } catch (LockLostException e) {
+            // Another replica took the change over (this one was presumed dead): it carries on from here.
+            LOG.infof("project %s: %s", projectId, e.getMessage());
         }
         return steps.describe(projectId);
     }
@@ -77,9 +82,9 @@ public class CmkChanges {
         }
     }
 
-    private void move(String projectId, long masterKeyId) {
+    private void move(String projectId, long masterKeyId, JobLock lock) {
         try {
-            steps.move(projectId, masterKeyId);
+            steps.move(projectId, masterKeyId, lock);
         } catch (PreconditionFailedException e) {
             steps.recordError(projectId, e.getMessage());
             throw unfinished(projectId, e);

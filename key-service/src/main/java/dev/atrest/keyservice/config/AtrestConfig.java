@@ -215,6 +215,19 @@ public interface AtrestConfig {
         int batchSize();
     }
 
+    Jobs jobs();
+
+    interface Jobs {
+        /**
+         * How long a job lock (a rotation, a CMK change, audit retention) stays held without renewal. The
+         * holder renews it every third of this; a replica that dies leaves it to be taken over this much
+         * later, and a holder cut off from the database for this long loses it (its steps then refuse to
+         * commit). Measured on the database's clock.
+         */
+        @WithDefault("30s")
+        Duration leaseDuration();
+    }
+
     interface Aws {
         /** One endpoint for KMS and STS (moto, LocalStack). Service-wide; API callers can never choose it. */
         Optional<URI> endpointOverride();

@@ -12,6 +12,7 @@ import dev.atrest.keyservice.masterkey.MasterKeys;
 import dev.atrest.keyservice.masterkey.OpenMasterKeys;
 import dev.atrest.keyservice.rotation.RotationSteps.RewrapChunk;
 import dev.atrest.keyservice.rotation.RotationSteps.RotationStart;
+import dev.atrest.keyservice.store.JobLock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one cluster's master-key rotation: the create step, then the re-wrap in chunks, then the finish
- * step. The caller holds the cluster's rotation lock, so no other run (here or on another replica)
- * interleaves. Everything it does is decided from what is stored, so a run after a crash carries on.
+ * step. The caller holds the cluster's rotation lock, and every step is fenced by it, so no other run
+ * (here or on another replica) interleaves, even one that took the lock over from a holder presumed dead. Everything it does is decided from what is stored, so a run after a crash carries on.
  */
 @ApplicationScoped
 class MasterKeyRotation {
@@ -59,7 +60,7 @@ class MasterKeyRotation {
      * rotation is already under way (which is then left to {@link #rewrapAndFinish}). Returns whether a
      * new version was created.
      */
-    boolean startIfDue(String projectId, String clusterName, Due due) {
+    boolean startIfDue(String projectId, String clusterName, Due due, JobLock lock) {
         for (int attempt = 0; attempt < 3; attempt++) {
             RotationStart start = steps.read(projectId, clusterName).orElse(null);
             if (start == null || start.root().isEmpty() || !due.test(start.cluster(), Instant.now(clock))) {
@@ -68,19 +69,19 @@ class MasterKeyRotation {
                 }
                 return false;
             }
-            if (create(projectId, clusterName, start)) {
+            if (create(projectId, clusterName, start, lock)) {
                 return true;
             }
         }
         throw new IllegalStateException("cluster " + clusterName + " kept changing under its rotation");
     }
 
-    private boolean create(String projectId, String clusterName, RotationStart start) {
+    private boolean create(String projectId, String clusterName, RotationStart start, JobLock lock) {
         RootKeyConfig root = start.root().get();
         int from = start.cluster().masterKeyVersion();
         try (GeneratedMasterKey generated = masterKeys.generate(root, projectId, clusterName, from + 1)) {
             boolean stored = steps.activate(projectId, clusterName, from, start.rootKeyGeneration(), root,
-                    generated.wrapped());
+                    generated.wrapped(), lock);
             if (stored) {
                 LOG.infof("cluster %s/%s: master key version %d is active; version %d is retired (decrypt-only)",
                         projectId, clusterName, from + 1, from);
@@ -97,7 +98,7 @@ class MasterKeyRotation {
      * Re-wraps every database key under the current version and records the rotation finished; false
      * when no rotation was under way.
      */
-    boolean rewrapAndFinish(String projectId, String clusterName) {
+    boolean rewrapAndFinish(String projectId, String clusterName, JobLock lock) {
         ClusterEncryption cluster = steps.cluster(projectId, clusterName).orElse(null);
         if (cluster == null || !cluster.rotationInProgress()) {
             return false;
@@ -107,8 +108,8 @@ class MasterKeyRotation {
         long total = 0;
         try (OpenMasterKeys open = new OpenMasterKeys()) {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
-                total += rewrapAll(projectId, clusterName, version, open);
-                if (steps.finish(projectId, clusterName, version)) {
+                total += rewrapAll(projectId, clusterName, version, open, lock);
+                if (steps.finish(projectId, clusterName, version, lock)) {
                     Duration took = Duration.between(started, Instant.now(clock));
                     LOG.infof("cluster %s/%s: rotation to master key version %d finished: %d database keys "
                             + "re-wrapped in %d ms", projectId, clusterName, version, total, took.toMillis());
@@ -122,13 +123,14 @@ class MasterKeyRotation {
                 + "master-key version; the next check continues the rotation");
     }
 
-    private long rewrapAll(String projectId, String clusterName, int version, OpenMasterKeys open) {
+    private long rewrapAll(String projectId, String clusterName, int version, OpenMasterKeys open, JobLock lock) {
         long done = 0;
         Instant nextReport = Instant.now(clock).plus(PROGRESS_EVERY);
         for (int from : steps.versionsWrappingBefore(projectId, clusterName, version)) {
             long afterId = 0;
             while (true) {
-                RewrapChunk chunk = steps.rewrapChunk(projectId, clusterName, from, version, afterId, batchSize, open);
+                RewrapChunk chunk = steps.rewrapChunk(projectId, clusterName, from, version, afterId, batchSize, open,
+                        lock);
                 if (chunk.lastId() == afterId) {
                     break;
                 }

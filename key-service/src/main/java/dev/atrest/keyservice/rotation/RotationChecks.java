@@ -4,6 +4,7 @@ import dev.atrest.keyservice.health.KeyMetrics;
 import dev.atrest.keyservice.rotation.MasterKeyRotation.Due;
 import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
+import dev.atrest.keyservice.store.LockLostException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -53,9 +54,13 @@ public class RotationChecks {
             return false;
         }
         try (JobLock held = lock.get()) {
-            boolean created = rotation.startIfDue(projectId, clusterName, Due.BY_POLICY);
-            boolean finished = rotation.rewrapAndFinish(projectId, clusterName);
+            boolean created = rotation.startIfDue(projectId, clusterName, Due.BY_POLICY, held);
+            boolean finished = rotation.rewrapAndFinish(projectId, clusterName, held);
             return created || finished;
+        } catch (LockLostException e) {
+            // Not a failure of the rotation: the replica that took the lock over carries it on.
+            LOG.infof("cluster %s/%s: %s", projectId, clusterName, e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             LOG.warnf("cluster %s/%s: rotation check failed, will retry at the next check: %s",
                     projectId, clusterName, e.getMessage());

@@ -17,6 +17,7 @@ import dev.atrest.keyservice.masterkey.OpenMasterKeys;
 import dev.atrest.keyservice.store.ClusterEncryptionEntity;
 import dev.atrest.keyservice.store.ClusterEncryptionRepository;
 import dev.atrest.keyservice.store.DatabaseKeyBatches;
+import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
@@ -39,7 +40,9 @@ import java.util.TreeMap;
 /**
  * The durable steps of a master-key rotation ({@link RotationStep} says what each does to the stored
  * hierarchy), each in a transaction of its own so that a crash between any two leaves a hierarchy in
- * which every database key unwraps, and the next run carries on from what it finds.
+ * which every database key unwraps, and the next run carries on from what it finds. Each step that
+ * writes is fenced by the cluster's rotation lock ({@link JobLock#fence()}): a run whose lock was taken
+ * over commits nothing more.
  */
 @ApplicationScoped
 class RotationSteps {
@@ -112,7 +115,7 @@ class RotationSteps {
      */
     @Transactional(TxType.REQUIRES_NEW)
     boolean activate(String projectId, String clusterName, int fromVersion, int rootKeyGeneration,
-                     RootKeyConfig root, WrappedMasterKey generated) {
+                     RootKeyConfig root, WrappedMasterKey generated, JobLock lock) {
         ProjectEncryptionEntity project = projects.lockByProjectId(projectId).orElseThrow();
         ClusterEncryptionEntity cluster = clusters.lock(projectId, clusterName).orElseThrow();
         if (project.rootKeyGeneration != rootKeyGeneration || cluster.masterKeyVersion != fromVersion
@@ -135,6 +138,7 @@ class RotationSteps {
         cluster.rotationStartedTime = now;
         cluster.rotationError = null;
         clusters.flush();
+        lock.fence();
         return true;
     }
 
@@ -151,7 +155,7 @@ class RotationSteps {
      */
     @Transactional(TxType.REQUIRES_NEW)
     RewrapChunk rewrapChunk(String projectId, String clusterName, int fromVersion, int toVersion, long afterId,
-                            int limit, OpenMasterKeys open) {
+                            int limit, OpenMasterKeys open, JobLock lock) {
         List<WrappedDatabaseKey> read = batches.wrappedBy(projectId, clusterName, fromVersion, afterId, limit);
         if (read.isEmpty()) {
             return new RewrapChunk(0, afterId);
@@ -168,6 +172,7 @@ class RotationSteps {
             }
         }
         int changed = batches.rewrap(read, rewrapped, toVersion, Instant.now(clock));
+        lock.fence();
         return new RewrapChunk(changed, read.get(read.size() - 1).id());
     }
 
@@ -177,7 +182,7 @@ class RotationSteps {
      * case it stores nothing and says so.
      */
     @Transactional(TxType.REQUIRES_NEW)
-    boolean finish(String projectId, String clusterName, int version) {
+    boolean finish(String projectId, String clusterName, int version, JobLock lock) {
         projects.lockByProjectId(projectId).orElseThrow();
         ClusterEncryptionEntity cluster = clusters.lock(projectId, clusterName).orElseThrow();
         if (cluster.masterKeyVersion != version || cluster.rotationStartedTime == null) {
@@ -191,6 +196,7 @@ class RotationSteps {
         cluster.lastRotationTime = Instant.now(clock);
         cluster.rotationError = null;
         clusters.flush();
+        lock.fence();
         keyAccessChanged.fire(new KeyAccessChanged(projectId)); // every key is wrapped by the new version now
         // The retired versions now wrap nothing: each goes unless a live snapshot still needs it.
         retention.sweep(projectId, clusterName);

@@ -10,6 +10,7 @@ import dev.atrest.keyservice.health.KeyMetrics;
 import dev.atrest.keyservice.rotation.MasterKeyRotation.Due;
 import dev.atrest.keyservice.store.JobLock;
 import dev.atrest.keyservice.store.JobLocks;
+import dev.atrest.keyservice.store.LockLostException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -67,11 +68,15 @@ public class Rotations {
             if (!rotating(projectId, clusterName)) {
                 // A version made after this call arrived (by a concurrent call, here or on another replica,
                 // that held the lock meanwhile) already answers it: two calls at once rotate once.
-                if (rotation.startIfDue(projectId, clusterName, Due.activatedBefore(asked))) {
+                if (rotation.startIfDue(projectId, clusterName, Due.activatedBefore(asked), lock.get())) {
                     metrics.refresh(); // the master key's age starts again
                 }
             }
             background.execute(() -> rewrapInBackground(projectId, clusterName, lock.get()));
+        } catch (LockLostException e) {
+            lock.get().close();
+            throw new ConcurrentUpdateException("the rotation of cluster " + clusterName + " was taken over by"
+                    + " another replica; try again");
         } catch (RuntimeException e) {
             lock.get().close();
             throw e;
@@ -117,7 +122,10 @@ public class Rotations {
 
     private void rewrapInBackground(String projectId, String clusterName, JobLock lock) {
         try (lock) {
-            rotation.rewrapAndFinish(projectId, clusterName);
+            rotation.rewrapAndFinish(projectId, clusterName, lock);
+        } catch (LockLostException e) {
+            // Not a failure of the rotation: the replica that took the lock over carries it on.
+            LOG.infof("cluster %s/%s: %s", projectId, clusterName, e.getMessage());
         } catch (RuntimeException e) {
             // Nothing is lost: the keys not yet moved still unwrap under the retired version, and the
             // rotation check picks the rotation up again.

@@ -1,32 +1,64 @@
 package dev.atrest.keyservice.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import org.jboss.logging.Logger;
-
-/** A held job lock; closing it (or the process dying) releases it. */
+/**
+ * A held job lock: a lease on the lock's row with a fencing token ({@link #fencingToken()}), renewed in
+ * the background while held. It pins no connection. Every writing step of the job calls {@link #fence()}
+ * in its own transaction, so that a step of a holder whose lock was taken over never commits. Closing it
+ * releases the lock; if the holder dies instead, the lease runs out and another replica takes over.
+ */
 public final class JobLock implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(JobLock.class);
-
     private final String name;
-    private final Connection connection;
+    private final long fence;
+    private final JobLocks locks;
+    private volatile boolean lost;
 
-    JobLock(String name, Connection connection) {
+    JobLock(String name, long fence, JobLocks locks) {
         this.name = name;
-        this.connection = connection;
+        this.fence = fence;
+        this.locks = locks;
     }
 
     public String name() {
         return name;
     }
 
+    /** Raised by one at every acquisition of the lock: what this holder's steps check. */
+    public long fencingToken() {
+        return fence;
+    }
+
+    /** False once a renewal or a step found the lock taken over: the job must stop. */
+    public boolean isHeld() {
+        return !lost;
+    }
+
+    /**
+     * Checks, inside the calling step's transaction, that this holder still holds the lock, and extends
+     * its lease. The check is a write to the lock's row, so it stays in the transaction's write set until
+     * commit: a takeover on the same database node waits for the step and then finds the lease extended,
+     * and on Galera one of the two fails certification. Call it in every step that writes the job's work.
+     *
+     * @throws LockLostException when the lock was taken over: the step must roll back (let it propagate)
+     * @throws IllegalStateException outside a transaction, where the check would guard nothing
+     */
+    public void fence() {
+        if (lost) {
+            throw new LockLostException(name, fence);
+        }
+        locks.fence(this);
+    }
+
+    void lose() {
+        lost = true;
+    }
+
     @Override
     public void close() {
-        try (connection) {
-            connection.rollback();
-        } catch (SQLException e) {
-            // The connection is gone, and with it the lock: nothing is left to release.
-            LOG.debugf("job lock %s: release failed (%s); the lock went with its connection", name, e.getMessage());
-        }
+        locks.release(this);
+    }
+
+    @Override
+    public String toString() {
+        return "JobLock[" + name + ", fence " + fence + (lost ? ", lost" : "") + "]";
     }
 }

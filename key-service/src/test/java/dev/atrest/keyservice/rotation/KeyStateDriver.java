@@ -1,6 +1,8 @@
 package dev.atrest.keyservice.rotation;
 
 import dev.atrest.keyservice.domain.KeyState;
+import dev.atrest.keyservice.store.JobLock;
+import dev.atrest.keyservice.store.JobLocks;
 import dev.atrest.keyservice.store.MasterKeyEntity;
 import dev.atrest.keyservice.store.MasterKeyRepository;
 import dev.atrest.keyservice.store.ProjectEncryptionEntity;
@@ -23,16 +25,26 @@ public class KeyStateDriver {
     @Inject ProjectEncryptionRepository projects;
     @Inject MasterKeyRepository masterKeyRows;
     @Inject Clock clock;
+    @Inject JobLocks locks;
 
     /** A rotation's create step, by the real engine: a new ACTIVE version, the old one RETIRED (decrypt-only). */
     public int startRotation(String projectId, String clusterName) {
-        rotation.startIfDue(projectId, clusterName, MasterKeyRotation.Due.ALWAYS);
+        try (JobLock lock = rotationLock(projectId, clusterName)) {
+            rotation.startIfDue(projectId, clusterName, MasterKeyRotation.Due.ALWAYS, lock);
+        }
         return steps.cluster(projectId, clusterName).orElseThrow().masterKeyVersion();
     }
 
     /** The rest of the rotation, by the real engine: every database key re-wrapped, then the finish step. */
     public void finishRotation(String projectId, String clusterName) {
-        rotation.rewrapAndFinish(projectId, clusterName);
+        try (JobLock lock = rotationLock(projectId, clusterName)) {
+            rotation.rewrapAndFinish(projectId, clusterName, lock);
+        }
+    }
+
+    private JobLock rotationLock(String projectId, String clusterName) {
+        return locks.tryLock(MasterKeyRotation.lockName(projectId, clusterName)).orElseThrow(() ->
+                new IllegalStateException("the rotation lock of " + clusterName + " is held elsewhere"));
     }
 
     /** Erases a master-key version regardless of what needs it: a state the service never reaches itself. */

@@ -65,6 +65,11 @@ public record ProviderConfig(Path dataDir, boolean localRootEnabled, URI endpoin
     }
 
     @Override
+    public Jobs jobs() {
+        throw new UnsupportedOperationException("a root-key provider reads no job settings");
+    }
+
+    @Override
     public Validation validation() {
         throw new UnsupportedOperationException("a root-key provider reads no validation settings");
     }
