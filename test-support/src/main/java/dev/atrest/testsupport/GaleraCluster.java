@@ -63,6 +63,11 @@ public final class GaleraCluster {
         return settings.get("ATREST_GALERA_PASSWORD");
     }
 
+    /** The node's SQL port on 127.0.0.1, for a test that talks to one node directly. */
+    public int sqlPort(int node) {
+        return Integer.parseInt(settings.get("ATREST_GALERA_PORTS").split(",")[node - 1]);
+    }
+
     /** kill -9 of the node: a crashed database server, its open connections reset. */
     public void kill(int node) {
         run("kill", String.valueOf(node));
