@@ -15,6 +15,7 @@ import dev.atrest.keyservice.masterkey.MasterKeyCache;
 import dev.atrest.keyservice.masterkey.MasterKeyId;
 import dev.atrest.keyservice.masterkey.MasterKeys;
 import dev.atrest.keyservice.store.DuplicateKeys;
+import dev.atrest.keyservice.store.RolledBackConflicts;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -109,8 +110,9 @@ public class DatabaseKeys {
                 return key.get();
             }
         }
-        throw new ConcurrentUpdateException("cluster " + clusterName + " kept rotating its master key while"
-                + " the first key of database " + databaseName + " was made; try again");
+        throw new ConcurrentUpdateException("cluster " + clusterName + " kept rotating its master key (or"
+                + " concurrent first calls kept colliding) while the first key of database " + databaseName
+                + " was made; try again");
     }
 
     /**
@@ -124,6 +126,12 @@ public class DatabaseKeys {
         try {
             return store.insertFirst(projectId, clusterName, databaseName, current, wrapped);
         } catch (RuntimeException refused) {
+            if (RolledBackConflicts.isRolledBack(refused) && RolledBackConflicts.pauseBeforeRetry()) {
+                // On Galera, a first key stored through another node at the same time fails this insert's
+                // certification instead of its unique key. Nothing of it was stored and its key was never
+                // released: read again, and findOrCreate makes another try if nothing is there yet.
+                return store.find(projectId, clusterName, databaseName, 0);
+            }
             if (!DuplicateKeys.isDuplicate(refused)) {
                 throw refused;
             }

@@ -15,6 +15,7 @@ import dev.atrest.keyservice.domain.NotFoundException;
 import dev.atrest.keyservice.domain.PermissionDeniedException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.UnauthenticatedException;
+import dev.atrest.keyservice.store.RolledBackConflicts;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
@@ -86,6 +87,12 @@ public final class ErrorMapper {
             LOG.warnf("database unavailable: %s", String.valueOf(failure));
             return status(Code.UNAVAILABLE, "the database is unavailable; retry shortly",
                     Any.pack(RetryInfo.newBuilder().setRetryDelay(Durations.fromSeconds(2)).build()));
+        }
+        if (RolledBackConflicts.isRolledBack(failure)) {
+            // A deadlock victim or a Galera certification failure: rolled back whole, so a retry is safe.
+            return status(Code.ABORTED, "the request collided with a concurrent one and nothing of it was stored"
+                    + " (a deadlock or a Galera certification conflict); retry it", Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Durations.fromMillis(100)).build()));
         }
         if (StoreConflicts.isConflict(failure)) {
             return status(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry", null);

@@ -1,5 +1,6 @@
 package dev.atrest.keyservice.grpc;
 
+import dev.atrest.keyservice.store.RolledBackConflicts;
 import jakarta.persistence.OptimisticLockException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import org.hibernate.StaleStateException;
@@ -8,7 +9,8 @@ import org.hibernate.exception.LockAcquisitionException;
 
 /**
  * Recognises the store's ways of saying "someone else won the race": an optimistic-lock failure, a
- * duplicate key from two concurrent first writes, a deadlock victim. The caller can simply retry.
+ * duplicate key from two concurrent first writes, a deadlock victim or a Galera certification failure
+ * ({@link RolledBackConflicts}). The caller can simply retry.
  */
 final class StoreConflicts {
     private StoreConflicts() {}
@@ -24,6 +26,6 @@ final class StoreConflicts {
                 break;
             }
         }
-        return false;
+        return RolledBackConflicts.isRolledBack(failure);
     }
 }

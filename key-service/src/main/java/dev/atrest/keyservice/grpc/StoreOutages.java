@@ -10,8 +10,9 @@ import java.util.Set;
 import org.hibernate.exception.JDBCConnectionException;
 
 /**
- * Recognises the store being out of reach: MariaDB stopped, restarting or unreachable, or a pooled
- * connection it closed. Nothing is wrong with the request; like any call left without an answer, a
+ * Recognises the store being out of reach: MariaDB stopped, restarting or unreachable, a pooled
+ * connection it closed, no connection free in the pool in time, or a Galera node that is not part of the
+ * primary component (error 1047 "WSREP has not yet prepared node for application use", SQLSTATE 08S01). Nothing is wrong with the request; like any call left without an answer, a
  * write may or may not have been committed, and the caller retries it (updates are idempotent upserts)
  * once the database is back.
  */
@@ -23,6 +24,12 @@ final class StoreOutages {
      * the pool's validation and its first use (the outage began just then). Agroal attaches no cause.
      */
     private static final String ENLIST_FAILED = "Exception in association of connection to existing transaction";
+    /**
+     * Agroal's error when no connection became free within quarkus.datasource.jdbc.acquisition-timeout: every
+     * pooled connection is busy, or new ones cannot be opened (the writer node died and the next is not yet
+     * reachable). It carries no SQLSTATE.
+     */
+    private static final String ACQUISITION_TIMEOUT = "Acquisition timeout while waiting for new connection";
 
     private StoreOutages() {}
 
@@ -43,6 +50,7 @@ final class StoreOutages {
             return true;
         }
         if (t instanceof SQLException sql && (ENLIST_FAILED.equals(sql.getMessage())
+                || ACQUISITION_TIMEOUT.equals(sql.getMessage())
                 || sql.getSQLState() != null && sql.getSQLState().startsWith(CONNECTION_EXCEPTION))) {
             return true;
         }
