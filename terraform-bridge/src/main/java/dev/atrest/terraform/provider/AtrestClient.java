@@ -21,11 +21,14 @@ public final class AtrestClient implements AutoCloseable {
     private final String endpoint;
     /** Attached to every stub; null sends no credentials (development mode, or a client certificate only). */
     private final CallCredentials credentials;
+    /** How {@link ServiceRetry} pauses between attempts: Terraform's stop ends it; tests pass a virtual one. */
+    private final Waiting waiting;
 
-    private AtrestClient(ManagedChannel channel, String endpoint, CallCredentials credentials) {
+    private AtrestClient(ManagedChannel channel, String endpoint, CallCredentials credentials, Waiting waiting) {
         this.channel = channel;
         this.endpoint = endpoint;
         this.credentials = credentials;
+        this.waiting = waiting;
     }
 
     /**
@@ -41,12 +44,18 @@ public final class AtrestClient implements AutoCloseable {
         } else {
             builder.sslContext(tls);
         }
-        return new AtrestClient(builder.build(), settings.endpoint(), BearerToken.orNone(settings.token()));
+        return new AtrestClient(builder.build(), settings.endpoint(), BearerToken.orNone(settings.token()),
+                Waiting.SYSTEM);
     }
 
     /** For tests: stubs over an existing channel. */
     public static AtrestClient over(ManagedChannel channel) {
-        return new AtrestClient(channel, channel.authority(), null);
+        return over(channel, Waiting.SYSTEM);
+    }
+
+    /** For tests: stubs over an existing channel, retries pausing in {@code waiting}'s time. */
+    public static AtrestClient over(ManagedChannel channel, Waiting waiting) {
+        return new AtrestClient(channel, channel.authority(), null, waiting);
     }
 
     public ProjectEncryptionServiceGrpc.ProjectEncryptionServiceBlockingStub projects() {
@@ -62,6 +71,10 @@ public final class AtrestClient implements AutoCloseable {
     public AlertServiceGrpc.AlertServiceBlockingStub alerts() {
         return AlertServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public Waiting waiting() {
+        return waiting;
     }
 
     public String endpoint() {

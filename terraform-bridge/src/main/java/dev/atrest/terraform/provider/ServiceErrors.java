@@ -61,9 +61,12 @@ public final class ServiceErrors {
         Status status = error.getStatus();
         String message = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
         if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            // The provider asked again for a while first (ServiceRetry); a write sent meanwhile may have been
+            // carried out with only its answer lost, so the text promises nothing either way.
             diagnostics.error(summary, "the key service at " + endpoint + " did not answer (" + status.getCode()
-                    + ": " + message + "). Check that it runs and that the provider's endpoint "
-                    + "(or ATREST_ENDPOINT) points at it; nothing was changed.");
+                    + ": " + message + "), also when asked again. Check that it runs and that the provider's "
+                    + "endpoint (or ATREST_ENDPOINT) points at it, then run the command again: the next plan reads "
+                    + "what the service holds.");
             return;
         }
         if (status.getCode() == Status.Code.UNAUTHENTICATED) {

@@ -8,6 +8,7 @@ import dev.atrest.terraform.provider.AtrestClient;
 import dev.atrest.terraform.provider.DataSource;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
@@ -79,9 +80,9 @@ public final class AlertsDataSource implements DataSource {
         List<Object> alerts = new ArrayList<>();
         String pageToken = "";
         do {
-            ListAlertsResponse page = client.alerts().listAlerts(ListAlertsRequest.newBuilder()
-                    .setProjectId(projectId).setOpenOnly(openOnly).setPageSize(PAGE_SIZE)
-                    .setPageToken(pageToken).build());
+            ListAlertsRequest request = ListAlertsRequest.newBuilder().setProjectId(projectId)
+                    .setOpenOnly(openOnly).setPageSize(PAGE_SIZE).setPageToken(pageToken).build();
+            ListAlertsResponse page = ServiceRetry.read(client, () -> client.alerts().listAlerts(request));
             page.getAlertsList().forEach(alert -> alerts.add(alert(alert)));
             pageToken = page.getNextPageToken();
         } while (!pageToken.isEmpty());

@@ -7,6 +7,7 @@ import dev.atrest.terraform.provider.AtrestClient;
 import dev.atrest.terraform.provider.DataSource;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
@@ -56,9 +57,9 @@ public final class ClusterEncryptionDataSource implements DataSource {
     @Override
     public Map<String, Object> read(Map<String, Object> config, AtrestClient client, Diagnostics diagnostics) {
         try {
-            ClusterEncryption stored = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
-                    .setProjectId(Values.string(config, "project_id"))
-                    .setClusterName(Values.string(config, "cluster_name")).build());
+            ClusterEncryption stored = ServiceRetry.read(client, () -> client.clusters().getClusterEncryption(
+                    GetClusterEncryptionRequest.newBuilder().setProjectId(Values.string(config, "project_id"))
+                            .setClusterName(Values.string(config, "cluster_name")).build()));
             Map<String, Object> state = ClusterEncryptionMapping.toState(stored);
             // Not on the resource: it flips in the background, and a resource attribute would only be noise in plans.
             state.put("rotation_in_progress", stored.getRotationInProgress());

@@ -5,10 +5,11 @@ import static dev.atrest.terraform.wire.Attribute.optionalComputed;
 import static dev.atrest.terraform.wire.Attribute.required;
 
 import dev.atrest.terraform.provider.AtrestClient;
-import dev.atrest.terraform.provider.ConflictRetry;
 import dev.atrest.terraform.provider.Diagnostics;
+import dev.atrest.terraform.provider.LostAnswers;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Unknown;
@@ -127,9 +128,10 @@ public final class ClusterEncryptionResource implements ManagedResource {
                 .setClusterName(Values.string(planned, "cluster_name"))
                 .setEncryptionAtRestProvider(ClusterEncryptionMapping.provider(provider))
                 .setRotationPeriodDays(DayCountRule.toService(planned, ClusterEncryptionMapping.ROTATION_PERIOD)).build();
+        LostAnswers lost = new LostAnswers();
         try {
-            ClusterEncryption stored = ConflictRetry.write(prior == null
-                    ? () -> createOnce(request, client)
+            ClusterEncryption stored = ServiceRetry.write(client, prior == null
+                    ? () -> createOnce(request, planned, client, lost, diagnostics)
                     : () -> client.clusters().setClusterEncryption(request));
             return Values.copy(Values.resolveUnknowns(planned, ClusterEncryptionMapping.toState(stored)));
         } catch (Incarnations.AlreadyEncrypted existing) {
@@ -146,16 +148,24 @@ public final class ClusterEncryptionResource implements ManagedResource {
     /**
      * A create never takes over a cluster that is already encrypted: that may be another configuration's, or
      * this configuration's own object still waiting for its destroy (create_before_destroy). Otherwise it
-     * writes on condition that nothing changed since the read; ABORTED makes ConflictRetry look again.
+     * writes on condition that nothing changed since the read; ABORTED makes ServiceRetry look again. After a
+     * write whose answer was lost, the cluster found encrypted exactly as planned is the earlier attempt's.
      */
-    private static ClusterEncryption createOnce(SetClusterEncryptionRequest request, AtrestClient client) {
+    private static ClusterEncryption createOnce(SetClusterEncryptionRequest request, Map<String, Object> planned,
+            AtrestClient client, LostAnswers lost, Diagnostics diagnostics) {
         ClusterEncryption remote = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
                 .setProjectId(request.getProjectId()).setClusterName(request.getClusterName()).build());
         if (ClusterEncryptionMapping.encrypted(remote)) {
+            if (lost.writeMayHaveApplied()
+                    && Incarnations.storedAsPlanned(planned, ClusterEncryptionMapping.toState(remote))) {
+                Incarnations.reportAdopted(diagnostics, "cluster " + planned.get("id"), remote.getGeneration());
+                return remote;
+            }
             throw new Incarnations.AlreadyEncrypted(ClusterEncryptionMapping.providerName(
                     remote.getEncryptionAtRestProvider()), remote.getGeneration());
         }
-        return client.clusters().setClusterEncryption(request.toBuilder().setEtag(remote.getEtag()).build());
+        return lost.send(() -> client.clusters().setClusterEncryption(
+                request.toBuilder().setEtag(remote.getEtag()).build()));
     }
 
     /**
@@ -165,7 +175,7 @@ public final class ClusterEncryptionResource implements ManagedResource {
     private Map<String, Object> delete(Map<String, Object> prior, AtrestClient client, Diagnostics diagnostics) {
         String what = "cluster " + prior.get("id");
         try {
-            boolean disabled = ConflictRetry.write(() -> {
+            boolean disabled = ServiceRetry.write(client, () -> {
                 ClusterEncryption remote = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
                         .setProjectId(Values.string(prior, "project_id"))
                         .setClusterName(Values.string(prior, "cluster_name")).build());
@@ -196,9 +206,9 @@ public final class ClusterEncryptionResource implements ManagedResource {
     @Override
     public Map<String, Object> read(Map<String, Object> state, AtrestClient client, Diagnostics diagnostics) {
         try {
-            ClusterEncryption stored = client.clusters().getClusterEncryption(GetClusterEncryptionRequest.newBuilder()
-                    .setProjectId(Values.string(state, "project_id"))
-                    .setClusterName(Values.string(state, "cluster_name")).build());
+            ClusterEncryption stored = ServiceRetry.read(client, () -> client.clusters().getClusterEncryption(
+                    GetClusterEncryptionRequest.newBuilder().setProjectId(Values.string(state, "project_id"))
+                            .setClusterName(Values.string(state, "cluster_name")).build()));
             // Switched off and on again since this object recorded its generation: what it describes is gone
             // (a deposed object then drops out of the state instead of switching its successor off).
             return Incarnations.isAnother(state, stored.getGeneration()) ? null : ClusterEncryptionMapping.toState(stored);

@@ -7,6 +7,7 @@ import dev.atrest.terraform.provider.AtrestClient;
 import dev.atrest.terraform.provider.DataSource;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
@@ -64,8 +65,8 @@ public final class ClusterKeysDataSource implements DataSource {
         String projectId = Values.string(config, "project_id");
         String clusterName = Values.string(config, "cluster_name");
         try {
-            ListClusterKeysResponse keys = client.clusters().listClusterKeys(ListClusterKeysRequest.newBuilder()
-                    .setProjectId(projectId).setClusterName(clusterName).build());
+            ListClusterKeysResponse keys = ServiceRetry.read(client, () -> client.clusters().listClusterKeys(
+                    ListClusterKeysRequest.newBuilder().setProjectId(projectId).setClusterName(clusterName).build()));
             Map<String, Object> state = new LinkedHashMap<>(config);
             state.put("id", ClusterEncryptionMapping.id(projectId, clusterName));
             state.put("master_key_versions", keys.getMasterKeyVersionsList().stream().map(ClusterKeysDataSource::masterKey).toList());

@@ -8,6 +8,7 @@ import dev.atrest.terraform.provider.AtrestClient;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Unknown;
@@ -140,9 +141,9 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
     }
 
     /**
-     * Sends the rotation, and once more if the connection failed (UNAVAILABLE): the first call may have been
-     * lost on its way, or only its answer. The repeat carries the same expected_version, so it rotates only if the
-     * first never arrived; if it finds the version moved on, the version after the expected one is the first call's
+     * Sends the rotation, and again if the connection failed (UNAVAILABLE): the first call may have been
+     * lost on its way, or only its answer. The repeats (ServiceRetry's, while the service stays unreachable) carry
+     * the same expected_version, so they rotate only if the first never arrived; if it finds the version moved on, the version after the expected one is the first call's
      * (or, indistinguishably, someone else's of the same moment) and is recorded rather than rotating twice.
      */
     private static DatabaseKeyInfo rotate(RotateDatabaseKeyRequest request, AtrestClient client,
@@ -155,15 +156,16 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
             }
         }
         try {
-            return client.clusters().rotateDatabaseKey(request);
+            return ServiceRetry.write(client, () -> client.clusters().rotateDatabaseKey(request));
         } catch (StatusRuntimeException again) {
             if (!ServiceErrors.hasReason(again, DatabaseKeyRotationMapping.VERSION_CHANGED)) {
                 throw again;
             }
             int made = request.getExpectedVersion() + 1;
-            DatabaseKeyInfo earlier = DatabaseKeyRotationMapping.version(client.clusters().listClusterKeys(
-                    ListClusterKeysRequest.newBuilder().setProjectId(request.getProjectId())
-                            .setClusterName(request.getClusterName()).build()), request.getDatabaseName(), made)
+            DatabaseKeyInfo earlier = DatabaseKeyRotationMapping.version(ServiceRetry.read(client,
+                    () -> client.clusters().listClusterKeys(ListClusterKeysRequest.newBuilder()
+                            .setProjectId(request.getProjectId()).setClusterName(request.getClusterName()).build())),
+                    request.getDatabaseName(), made)
                     .orElseThrow(() -> again);
             diagnostics.warning("recorded version " + made + " of the key of database " + request.getDatabaseName(),
                     "the connection to the key service failed during the rotation and asking again found version "
@@ -203,9 +205,9 @@ public final class DatabaseKeyRotationResource implements ManagedResource {
     }
 
     private static ListClusterKeysResponse listKeys(Map<String, Object> object, AtrestClient client) {
-        return client.clusters().listClusterKeys(ListClusterKeysRequest.newBuilder()
+        return ServiceRetry.read(client, () -> client.clusters().listClusterKeys(ListClusterKeysRequest.newBuilder()
                 .setProjectId(Values.string(object, "project_id"))
-                .setClusterName(Values.string(object, "cluster_name")).build());
+                .setClusterName(Values.string(object, "cluster_name")).build()));
     }
 
     /** A rotation is an event, not an object to adopt: importing one would claim a version Terraform never made. */

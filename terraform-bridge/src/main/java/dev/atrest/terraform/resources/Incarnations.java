@@ -1,6 +1,7 @@
 package dev.atrest.terraform.resources;
 
 import dev.atrest.terraform.provider.Diagnostics;
+import dev.atrest.terraform.wire.Values;
 import java.math.BigDecimal;
 import java.util.Map;
 
@@ -55,6 +56,22 @@ final class Incarnations {
                 + "If this is the replacement of a resource that manages it with create_before_destroy, that resource "
                 + "keeps it: there is one encryption setting per " + (typeName.contains("cluster") ? "cluster" : "project")
                 + ", so its replacement cannot be created beside it. Remove create_before_destroy to replace it.");
+    }
+
+    /**
+     * Whether the remote object, as state, is exactly what the plan asked for: every value the plan knows is
+     * stored so. Only then may a create adopt an object its own earlier attempt may have made.
+     */
+    static boolean storedAsPlanned(Map<String, Object> planned, Map<String, Object> stored) {
+        return Values.resolveUnknowns(planned, stored).equals(stored);
+    }
+
+    /** The warning a create gives when it records what its own earlier attempt, whose answer was lost, made. */
+    static void reportAdopted(Diagnostics diagnostics, String what, long generation) {
+        diagnostics.warning("recorded " + what + " as created", "the connection to the key service failed while "
+                + "switching encryption on, and asking again found " + what + " encrypted exactly as configured "
+                + "(generation " + generation + "): by the first attempt, whose answer was lost, or by someone else "
+                + "with the same settings at the same moment. It is recorded as this object instead of failing.");
     }
 
     /** The warning a delete gives when the remote object was switched off and on again since this one was created. */

@@ -1,10 +1,10 @@
 package dev.atrest.terraform.resources;
 
 import dev.atrest.terraform.provider.AtrestClient;
-import dev.atrest.terraform.provider.ConflictRetry;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.GoDuration;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.provider.Waiting;
 import dev.atrest.terraform.wire.Values;
 import dev.atrest.v1.DisableProjectEncryptionRequest;
@@ -43,7 +43,7 @@ final class ProjectDisable {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                ConflictRetry.write(() -> disableOnce(prior, projectId, client, diagnostics));
+                ServiceRetry.write(client, () -> disableOnce(prior, projectId, client, diagnostics));
                 return null;
             } catch (StatusRuntimeException e) {
                 if (ServiceErrors.isNotFound(e)) {

@@ -7,6 +7,7 @@ import dev.atrest.terraform.provider.AtrestClient;
 import dev.atrest.terraform.provider.DataSource;
 import dev.atrest.terraform.provider.Diagnostics;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.CtyType;
 import dev.atrest.terraform.wire.Values;
@@ -70,8 +71,8 @@ public final class ProjectEncryptionDataSource implements DataSource {
         String projectId = Values.string(config, "project_id");
         ProjectEncryption stored;
         try {
-            stored = client.projects().getProjectEncryption(
-                    GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
+            stored = ServiceRetry.read(client, () -> client.projects().getProjectEncryption(
+                    GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build()));
         } catch (StatusRuntimeException e) {
             if (!ServiceErrors.isNotFound(e)) {
                 ServiceErrors.report("read encryption of project " + projectId, e,

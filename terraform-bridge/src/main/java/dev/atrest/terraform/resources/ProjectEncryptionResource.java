@@ -4,10 +4,11 @@ import static dev.atrest.terraform.resources.ProjectEncryptionSchema.ALERT_DAYS;
 import static dev.atrest.terraform.resources.ProjectEncryptionSchema.LOCAL;
 
 import dev.atrest.terraform.provider.AtrestClient;
-import dev.atrest.terraform.provider.ConflictRetry;
 import dev.atrest.terraform.provider.Diagnostics;
+import dev.atrest.terraform.provider.LostAnswers;
 import dev.atrest.terraform.provider.ManagedResource;
 import dev.atrest.terraform.provider.ServiceErrors;
+import dev.atrest.terraform.provider.ServiceRetry;
 import dev.atrest.terraform.provider.Waiting;
 import dev.atrest.terraform.wire.Block;
 import dev.atrest.terraform.wire.Unknown;
@@ -99,9 +100,10 @@ public final class ProjectEncryptionResource implements ManagedResource {
         }
         UpdateProjectEncryptionRequest request = UpdateProjectEncryptionRequest.newBuilder()
                 .setProjectEncryption(ProjectEncryptionMapping.toService(planned)).build();
+        LostAnswers lost = new LostAnswers();
         try {
-            ProjectEncryption stored = ConflictRetry.write(prior == null
-                    ? () -> createOnce(request, client)
+            ProjectEncryption stored = ServiceRetry.write(client, prior == null
+                    ? () -> createOnce(request, planned, client, lost, diagnostics)
                     : () -> client.projects().updateProjectEncryption(request));
             return Values.copy(Values.resolveUnknowns(planned, ProjectEncryptionMapping.toState(stored, planned)));
         } catch (Incarnations.AlreadyEncrypted existing) {
@@ -120,9 +122,11 @@ public final class ProjectEncryptionResource implements ManagedResource {
      * A create never takes over a project whose encryption is on: it may be another configuration's, or this
      * configuration's own object still waiting for its destroy (create_before_destroy). A project the service
      * has never configured has no etag to write against; a configured one is written on condition that nothing
-     * changed since the read, and ABORTED makes ConflictRetry look again.
+     * changed since the read, and ABORTED makes ServiceRetry look again. After a write whose answer was lost,
+     * the project found encrypted exactly as planned is the earlier attempt's, and is recorded with a warning.
      */
-    private static ProjectEncryption createOnce(UpdateProjectEncryptionRequest request, AtrestClient client) {
+    private static ProjectEncryption createOnce(UpdateProjectEncryptionRequest request, Map<String, Object> planned,
+            AtrestClient client, LostAnswers lost, Diagnostics diagnostics) {
         String projectId = request.getProjectEncryption().getProjectId();
         ProjectEncryption remote;
         try {
@@ -130,23 +134,29 @@ public final class ProjectEncryptionResource implements ManagedResource {
                     GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
         } catch (StatusRuntimeException e) {
             if (ServiceErrors.isNotFound(e)) {
-                return client.projects().updateProjectEncryption(request);
+                return lost.send(() -> client.projects().updateProjectEncryption(request));
             }
             throw e;
         }
         if (ProjectEncryptionMapping.encrypted(remote)) {
+            if (lost.writeMayHaveApplied()
+                    && Incarnations.storedAsPlanned(planned, ProjectEncryptionMapping.toState(remote, planned))) {
+                Incarnations.reportAdopted(diagnostics, "project " + projectId, remote.getGeneration());
+                return remote;
+            }
             throw new Incarnations.AlreadyEncrypted(ClusterEncryptionMapping.providerName(remote.getProvider()),
                     remote.getGeneration());
         }
-        return client.projects().updateProjectEncryption(request.toBuilder().setEtag(remote.getEtag()).build());
+        return lost.send(() -> client.projects().updateProjectEncryption(
+                request.toBuilder().setEtag(remote.getEtag()).build()));
     }
 
     @Override
     public Map<String, Object> read(Map<String, Object> state, AtrestClient client, Diagnostics diagnostics) {
         String projectId = Values.string(state, "project_id");
         try {
-            ProjectEncryption stored = client.projects().getProjectEncryption(
-                    GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build());
+            ProjectEncryption stored = ServiceRetry.read(client, () -> client.projects().getProjectEncryption(
+                    GetProjectEncryptionRequest.newBuilder().setProjectId(projectId).build()));
             // Switched off and on again since this object recorded its generation: what it describes is gone.
             return Incarnations.isAnother(state, stored.getGeneration()) ? null
                     : ProjectEncryptionMapping.toState(stored, state);

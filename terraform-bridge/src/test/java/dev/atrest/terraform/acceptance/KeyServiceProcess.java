@@ -68,6 +68,23 @@ final class KeyServiceProcess implements AutoCloseable {
         return start(runJar, primary.dataDir, primary.log.resolveSibling(name + ".log"), options, env);
     }
 
+    /**
+     * A replica on an external database ({@code jdbcUrl}, e.g. a Galera cluster's failover URL): its own log and
+     * audit anchor file, the deployment's seal key and data directory (LOCAL root keys, the bootstrap token the
+     * first replica writes), the database password in the environment.
+     */
+    static KeyServiceProcess startOnDatabase(Path runJar, Path dataDir, String name, String jdbcUrl, String user,
+            String password, String sealKey, List<String> jvmOptions) throws IOException {
+        Files.createDirectories(dataDir);
+        List<String> options = new ArrayList<>(List.of(
+                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
+                "-Dquarkus.datasource.username=" + user,
+                "-Datrest.audit.anchor.file=" + dataDir.resolveSibling(name + ".audit-anchor")));
+        options.addAll(jvmOptions);
+        return start(runJar, dataDir, dataDir.resolveSibling(name + ".log"), options,
+                Map.of("QUARKUS_DATASOURCE_PASSWORD", password, "ATREST_SEAL_KEY", sealKey));
+    }
+
     /** Started once listening with the bootstrap token written (which happens just after the port opens). */
     private static KeyServiceProcess start(Path runJar, Path dataDir, Path log, List<String> jvmOptions,
             Map<String, String> env) {

@@ -20,11 +20,17 @@ final class LeakCanaries {
 
     private LeakCanaries() {}
 
-    static synchronized String remembered(String kind, String secret) {
+    static String remembered(String kind, String secret) {
+        remembered(kind, secret.getBytes(StandardCharsets.UTF_8));
+        return secret;
+    }
+
+    /** Key bytes a test was handed (a released database key): binary, so kept as they are. */
+    static synchronized byte[] remembered(String kind, byte[] secret) {
         try {
             Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, kind + "\t" + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8))
-                    + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(FILE, kind + "\t" + Base64.getEncoder().encodeToString(secret) + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remember a leak canary in " + FILE, e);
         }

@@ -72,6 +72,72 @@ class ClusterEncryptionLifecycleTest {
     }
 
     @Test
+    void create_answerToTheWriteLost_asksAgainAndRecordsTheClusterWithAWarning() {
+        service.loseNextWriteAnswer = true;
+
+        Map<String, Object> state = create(config(BigDecimal.valueOf(7)));
+
+        assertThat(state).containsEntry("rotation_period_days", BigDecimal.valueOf(7))
+                .containsEntry("generation", BigDecimal.ONE);
+        assertThat(service.writes.get()).isEqualTo(1);
+        assertThat(service.retryWaiting.sleeps).hasSize(1);
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.WARNING);
+            assertThat(d.getSummary()).isEqualTo("recorded cluster p1/c1 as created");
+            assertThat(d.getDetail()).contains("answer was lost", "generation 1");
+        });
+    }
+
+    @Test
+    void create_answerLostAndTheClusterChangedBeforeAskingAgain_refusedNotAdopted() {
+        service.loseNextWriteAnswer = true;
+        service.retryWaiting.afterSleep = count -> service.clusters.computeIfPresent("p1/c1",
+                (key, stored) -> stored.toBuilder().setRotationPeriodDays(30).build()); // someone else, meanwhile
+
+        Map<String, Object> state = create(config(BigDecimal.valueOf(7)));
+
+        assertThat(state).isNull();
+        assertThat(diagnostics.asList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("cluster p1/c1 already has encryption at rest"));
+    }
+
+    @Test
+    void create_sameSettingsEncryptedByAnotherConfigurationWithNoAnswerLost_refusedNotAdopted() {
+        created(config(BigDecimal.valueOf(7)));
+
+        assertThat(create(config(BigDecimal.valueOf(7)))).isNull();
+        assertThat(diagnostics.asList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("cluster p1/c1 already has encryption at rest"));
+    }
+
+    @Test
+    void read_serviceUnavailableTwice_askedAgainAndRead() {
+        Map<String, Object> state = created(config(null));
+        service.failNextCalls(2, com.google.rpc.Code.UNAVAILABLE, "the database is not reachable");
+
+        assertThat(resource.read(state, service.client, diagnostics)).isEqualTo(state);
+        assertThat(diagnostics.asList()).isEmpty();
+        assertThat(service.retryWaiting.sleeps).hasSize(2);
+        assertThat(service.retryWaiting.sleeps.get(1)).isGreaterThan(service.retryWaiting.sleeps.get(0)
+                .dividedBy(2)); // backing off, with jitter
+    }
+
+    @Test
+    void read_serviceStaysUnavailable_errorAfterBoundedRetriesAndStateKept() {
+        Map<String, Object> state = created(config(null));
+        service.failNextCalls(100, com.google.rpc.Code.UNAVAILABLE, "connection refused");
+
+        assertThat(resource.read(state, service.client, diagnostics)).isEqualTo(state);
+        assertThat(service.retryWaiting.sleeps).hasSize(5);
+        assertThat(service.retryWaiting.slept()).isBetween(java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(30));
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSummary()).isEqualTo("cannot read encryption of cluster p1/c1");
+            assertThat(d.getDetail()).contains("did not answer", "also when asked again");
+        });
+    }
+
+    @Test
     void create_clusterDisabledEarlier_createsTheNextGeneration() {
         Map<String, Object> first = created(config(null));
         assertThat(resource.apply(first, null, null, service.client, diagnostics)).isNull();

@@ -224,8 +224,21 @@ class DatabaseKeyRotationResourceTest {
     }
 
     @Test
-    void apply_serviceDown_askedTwiceThenErrorSayingItDidNotAnswer() {
-        service.unreachableRotations.set(2);
+    void apply_serviceDownForThreeAttempts_askedAgainUntilItAnswersAndRotatedOnce() {
+        service.unreachableRotations.set(3);
+
+        Map<String, Object> state = created(config(null));
+
+        assertThat(service.rotateRequests).singleElement()
+                .satisfies(request -> assertThat(request.getExpectedVersion()).isEqualTo(1));
+        assertThat(versions("1")).containsExactly(1, 2);
+        assertThat(state).containsEntry("version", BigDecimal.valueOf(2));
+        assertThat(service.retryWaiting.sleeps).hasSize(2); // the first repeat is at once, as before
+    }
+
+    @Test
+    void apply_serviceStaysDown_askedAgainForABoundedTimeThenErrorSayingItDidNotAnswer() {
+        service.unreachableRotations.set(100);
         Map<String, Object> config = config(null);
 
         Map<String, Object> state = resource.apply(null, resource.plan(null, config, config).planned(), config,
@@ -340,7 +353,7 @@ class DatabaseKeyRotationResourceTest {
     @Test
     void read_serviceUnavailable_errorAndStateKept() {
         Map<String, Object> state = created(config(null));
-        service.failNext(Code.UNAVAILABLE, "connection refused");
+        service.failNextCalls(100, Code.UNAVAILABLE, "connection refused");
 
         assertThat(resource.read(state, service.client, diagnostics)).isEqualTo(state);
         assertThat(diagnostics.asList()).singleElement().satisfies(d ->

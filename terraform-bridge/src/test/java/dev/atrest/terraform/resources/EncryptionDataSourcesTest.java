@@ -96,8 +96,8 @@ class EncryptionDataSourcesTest {
     }
 
     @Test
-    void projectDataSource_serviceUnavailable_stillAnError() {
-        service.failNext(com.google.rpc.Code.UNAVAILABLE, "connection refused");
+    void projectDataSource_serviceStaysUnavailable_stillAnError() {
+        service.failNextCalls(100, com.google.rpc.Code.UNAVAILABLE, "connection refused");
 
         assertThat(new ProjectEncryptionDataSource().read(TerraformValues.of(ProjectEncryptionDataSource.SCHEMA,
                 "project_id", "p1"), service.client, diagnostics)).isNull();

@@ -64,6 +64,12 @@ final class FakeKeyService implements AutoCloseable {
     static final int PAGE_SIZE = 2;
     private volatile StatusRuntimeException nextError;
     private volatile boolean nextErrorOnlyOnWrite;
+    /** How many calls in a row still fail with {@link #nextError}. */
+    private final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger();
+    /** The next project or cluster write is stored but answered UNAVAILABLE, as when the answer is lost. */
+    volatile boolean loseNextWriteAnswer;
+    /** Pauses of the provider's retries (ServiceRetry), in virtual time. */
+    final VirtualWaiting retryWaiting = new VirtualWaiting();
     /** Writes that changed something: a test proves "nothing changed" with it. */
     final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
     /** Runs after each GetClusterEncryption answer: a test makes another client write in between. */
@@ -84,12 +90,18 @@ final class FakeKeyService implements AutoCloseable {
                 .addService(new Projects()).addService(new Clusters())
                 .addService(new Alerts()).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        client = AtrestClient.over(channel);
+        client = AtrestClient.over(channel, retryWaiting);
     }
 
     /** The next call fails with this status and these google.rpc details. */
     void failNext(Code code, String message, com.google.protobuf.Message... details) {
         failNext(false, code, message, details);
+    }
+
+    /** The next {@code calls} calls fail so, as against a service that stays down. */
+    void failNextCalls(int calls, Code code, String message) {
+        failNext(false, code, message);
+        failuresLeft.set(calls);
     }
 
     /** The next write (update, set, disable) fails so; reads before it (a create's check) answer as usual. */
@@ -99,6 +111,7 @@ final class FakeKeyService implements AutoCloseable {
 
     private void failNext(boolean onlyOnWrite, Code code, String message, com.google.protobuf.Message... details) {
         nextErrorOnlyOnWrite = onlyOnWrite;
+        failuresLeft.set(1);
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
         for (com.google.protobuf.Message detail : details) {
             status.addDetails(Any.pack(detail));
@@ -169,12 +182,24 @@ final class FakeKeyService implements AutoCloseable {
         return true;
     }
 
+    /** Whether this write's answer is to be lost (the write itself is stored). */
+    private boolean answerLost(StreamObserver<?> response) {
+        if (!loseNextWriteAnswer) {
+            return false;
+        }
+        loseNextWriteAnswer = false;
+        response.onError(Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
+        return true;
+    }
+
     private boolean failed(StreamObserver<?> response, boolean write) {
         StatusRuntimeException error = nextError;
         if (error == null || (nextErrorOnlyOnWrite && !write)) {
             return false;
         }
-        nextError = null;
+        if (failuresLeft.decrementAndGet() <= 0) {
+            nextError = null;
+        }
         response.onError(error);
         return true;
     }
@@ -231,6 +256,9 @@ final class FakeKeyService implements AutoCloseable {
             stored.setEtag(nextEtag(previous == null ? null : previous.getEtag()));
             projects.put(stored.getProjectId(), stored.build());
             writes.incrementAndGet();
+            if (answerLost(response)) {
+                return;
+            }
             response.onNext(stored.build());
             response.onCompleted();
         }
@@ -345,6 +373,9 @@ final class FakeKeyService implements AutoCloseable {
             }
             clusters.put(key, stored.build());
             writes.incrementAndGet();
+            if (answerLost(response)) {
+                return;
+            }
             response.onNext(stored.build());
             response.onCompleted();
         }

@@ -5,6 +5,7 @@ import static dev.atrest.terraform.resources.ProjectEncryptionSchema.SCHEMA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import dev.atrest.terraform.protocol.tfplugin6.Tfplugin6;
 import dev.atrest.terraform.provider.AttributePaths;
 import dev.atrest.terraform.provider.Diagnostics;
@@ -57,6 +58,34 @@ class ProjectEncryptionLifecycleTest {
             assertThat(d.getDetail()).contains("(LOCAL, generation 1)")
                     .contains("terraform import atrest_project_encryption.NAME p1").contains("id = \"p1\"");
         });
+    }
+
+    @Test
+    void create_answerToTheWriteLost_asksAgainAndRecordsTheProjectWithAWarning() {
+        service.loseNextWriteAnswer = true;
+
+        Map<String, Object> state = create(config("k1", null));
+
+        assertThat(state).isNotNull();
+        assertThat(service.projects.get("p1").getLocalKey().getKeyId()).isEqualTo("k1");
+        assertThat(service.writes.get()).isEqualTo(1);
+        assertThat(diagnostics.asList()).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.WARNING);
+            assertThat(d.getSummary()).isEqualTo("recorded project p1 as created");
+        });
+    }
+
+    @Test
+    void create_serviceBusyOnceWithRetryInfo_waitsThePauseItNamedThenCreates() {
+        service.failNext(Code.UNAVAILABLE, "moving to another database node", RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(2)).build());
+
+        Map<String, Object> state = create(config("k1", null));
+
+        assertThat(state).isNotNull();
+        assertThat(diagnostics.asList()).isEmpty();
+        assertThat(service.retryWaiting.sleeps).singleElement().satisfies(pause ->
+                assertThat(pause).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(3)));
     }
 
     @Test
