@@ -2,24 +2,23 @@
 # The data plane under load, in one run against the packaged key service on loopback with authentication
 # on: a project on an AWS CMK in moto, 4 encrypted clusters, 1,000 database keys made beforehand, and a
 # KEY_CONSUMER token. ghz then drives
-#   AccessService/WhoAmI               (authenticated no-op: the baseline) at concurrency 16 and 64,
-#   DatabaseKeyService/GetDatabaseKey  over the 1,000 databases at concurrency 16 and 64 (requests built
-#                                      beforehand, as the no-op's empty one is; and once more at 16 with ghz
-#                                      rendering each request from a template, to show what that costs),
-#   GetDatabaseKey at a fixed rate of half the best GetDatabaseKey rate, for its p99 (and WhoAmI at that rate).
+#   AccessService/WhoAmI               (authenticated no-op: the baseline) and
+#   DatabaseKeyService/GetDatabaseKey  over the 1,000 databases (requests built beforehand, as the no-op's
+#                                      empty one is), at concurrency 16 and 64,
+#   both again at a fixed rate of half the best GetDatabaseKey rate, for their p99.
+# Each pair runs in interleaved rounds (ABBA), so load from other users of the machine falls on both sides.
 # For each case it also measures the CPU time the service, its MariaDB and ghz used per call. It counts moto's
-# KMS requests while the keys are made and the load runs, samples the service's RSS, and prints the table it writes to key-service/bench/results/data-plane.md.
-# Targets (issue 5): GetDatabaseKey rps >= 0.8 x WhoAmI rps; p99 <= 2 ms at half rate; KMS calls <= master
-# keys touched; RSS <= 300 MB.
-# Usage: key-service/bench/data-plane.sh [seconds per case, default 20]
-#   BENCH_EXTRA_JVM  more options for the service JVM, e.g. a JFR recording:
-#                    -XX:StartFlightRecording=delay=40s,duration=25s,filename=dp.jfr,settings=profile
-#   BENCH_PIN=1      the service (and the MariaDB it starts) on CPU 1, ghz on CPU 0, in every case alike, so
-#                    the load generator does not take turns with the service on one core (2-core machine)
+# KMS requests while the keys are made and the load runs, samples the service's RSS, and prints the table it
+# writes to key-service/bench/results/data-plane.md.
+# Targets (issues 5 and 17): GetDatabaseKey rps >= 0.8 x WhoAmI rps at concurrency 16 and 64; at half rate
+# GetDatabaseKey p99 <= 1.25 x WhoAmI's p99 (and <= 2 ms where the load generator has cores of its own);
+# KMS calls <= master keys touched; RSS <= 300 MB.
+# Usage: key-service/bench/data-plane.sh [seconds per case, default 20] [rounds per case, default 4]
 # Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
 # packaged service (built here with Maven when key-service/target/quarkus-app is missing).
 set -euo pipefail
 seconds="${1:-20}"
+rounds="${2:-4}"
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 tools="$repo/.tools"
 ghz="$tools/bin/ghz"
@@ -106,16 +105,14 @@ consumer_token=$(call "$admin_token" atrest.v1.AccessService/CreateAccessToken \
 
 # One ghz configuration per case, in files only this user can read (they hold the token).
 umask 077
-# The requests, built once: ghz sends request i as element i mod 1,000 of this array, already parsed. With a
-# template instead (key_template, kept for the comparison row), ghz renders and parses every request anew,
-# which costs the load generator CPU on these two cores that the no-op baseline's empty request does not.
+# The requests, built once: ghz sends request i as element i mod 1,000 of this array, already parsed (a
+# template would have ghz render and parse every request anew: CPU on these two cores the no-op's empty
+# request does not cost).
 python3 -c "
 import json
 print(json.dumps([{'project_id': 'bench', 'cluster_name': 'c%d' % (i % $clusters), 'database_name': 'db-%d' % i}
                   for i in range($databases)]))" >"$work/keys.data.json"
 key_data="@$work/keys.data.json"
-key_template="{\"project_id\": \"bench\", \"cluster_name\": \"c{{mod .RequestNumber $clusters}}\",
-  \"database_name\": \"db-{{mod .RequestNumber $databases}}\"}"
 ghz_case() { # name call data extra-json
   ATREST_BENCH_TOKEN="$consumer_token" python3 - "$work/$1.config.json" "$2" "$3" "$4" "127.0.0.1:$grpc_port" <<'EOF'
 import json, os, sys
@@ -153,28 +150,35 @@ ghz_case warmup-keys atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" '{"
 
 while kill -0 "$service_pid" 2>/dev/null; do ps -o rss= -p "$service_pid" >>"$work/rss.kb" || true; sleep 0.5; done &
 pids+=($!)
+# Each comparison runs in interleaved rounds, no-op and GetDatabaseKey taking turns (ABBA: whoami, keys, keys,
+# whoami, ...), so that the builds of other users of this shared machine fall on both sides alike; the report
+# pools each side's rounds (calls / seconds, and the percentiles of every call's latency).
+slice=$(python3 -c "print(max(1.0, $seconds / $rounds))")
+pair() { # name-suffix extra-json-for-both
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) = 1 ]; then order=(whoami keys); else order=(keys whoami); fi
+    for side in "${order[@]}"; do
+      if [ "$side" = whoami ]; then
+        ghz_case "whoami-$1-r$round" atrest.v1.AccessService.WhoAmI '{}' "$2"
+      else
+        ghz_case "keys-$1-r$round" atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" "$2"
+      fi
+    done
+  done
+}
 for concurrency in 16 64; do
-  echo "WhoAmI and GetDatabaseKey at concurrency $concurrency, ${seconds}s each" >&2
-  ghz_case "whoami-c$concurrency" atrest.v1.AccessService.WhoAmI '{}' \
-    "{\"duration\": \"${seconds}s\", \"concurrency\": $concurrency}"
-  ghz_case "keys-c$concurrency" atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" \
-    "{\"duration\": \"${seconds}s\", \"concurrency\": $concurrency}"
+  echo "WhoAmI and GetDatabaseKey at concurrency $concurrency, $rounds interleaved rounds of ${slice}s each" >&2
+  pair "c$concurrency" "{\"duration\": \"${slice}s\", \"concurrency\": $concurrency}"
 done
-echo "GetDatabaseKey at concurrency 16 once more, ghz rendering each request from a template, ${seconds}s" >&2
-ghz_case keys-c16-templated atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_template" \
-  "{\"duration\": \"${seconds}s\", \"concurrency\": 16}"
 half_rate=$(python3 -c "
 import json
-print(max(1, int(max(json.load(open('$work/keys-c%d.json' % c))['rps'] for c in (16, 64)) / 2)))")
-echo "GetDatabaseKey, then WhoAmI, at $half_rate/s for ${seconds}s" >&2
-ghz_case keys-half-rate atrest.v1.DatabaseKeyService.GetDatabaseKey "$key_data" \
-  "{\"duration\": \"${seconds}s\", \"concurrency\": 16, \"rps\": $half_rate}"
-# The same rate of the no-op: what the machine and the RPC stack alone add to the tail.
-ghz_case whoami-half-rate atrest.v1.AccessService.WhoAmI '{}' \
-  "{\"duration\": \"${seconds}s\", \"concurrency\": 16, \"rps\": $half_rate}"
+print(max(1, int(max(sum(json.load(open('$work/keys-c%d-r%d.json' % (c, r)))['count'] for r in range(1, $rounds + 1))
+                     / ($rounds * $slice) for c in (16, 64)) / 2)))")
+echo "GetDatabaseKey and WhoAmI at $half_rate/s, $rounds interleaved rounds of ${slice}s each" >&2
+pair half-rate "{\"duration\": \"${slice}s\", \"concurrency\": 16, \"rps\": $half_rate}"
 kms_calls=$(($(moto_kms_requests) - kms_before))
 
 python3 "$(dirname "$(readlink -f "$0")")/data-plane-report.py" "$work" "$kms_calls" "$clusters" "$databases" \
-  "$(getconf CLK_TCK)" "$started" "${BENCH_PIN:+BENCH_PIN=$BENCH_PIN }key-service/bench/data-plane.sh $seconds" \
-  "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" | tee "$results"
+  "$(getconf CLK_TCK)" "$started" "${BENCH_PIN:+BENCH_PIN=$BENCH_PIN }key-service/bench/data-plane.sh $seconds $rounds" \
+  "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" "$rounds" | tee "$results"
 echo "written to $results; raw ghz reports in $work" >&2
