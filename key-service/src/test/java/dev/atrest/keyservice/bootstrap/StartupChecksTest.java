@@ -62,6 +62,8 @@ class StartupChecksTest {
         assertRefused(Map.of("atrest.auth.token-cache-ttl", "banana"), "atrest.auth.token-cache-ttl=\"banana\" cannot be used");
         assertRefused(Map.of("atrest.refusals.burst", "0"), "atrest.refusals.burst");
         assertRefused(Map.of("atrest.refusals.rate-per-second", "-1"), "atrest.refusals.rate-per-second");
+        assertRefused(Map.of("atrest.jobs.lease-duration", "0s"), "atrest.jobs.lease-duration must be above 0");
+        assertRefused(Map.of("atrest.jobs.lease-duration", "soon"), "atrest.jobs.lease-duration");
     }
 
     @Test
