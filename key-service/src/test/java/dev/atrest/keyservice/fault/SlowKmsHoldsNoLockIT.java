@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,10 @@ import org.junit.jupiter.api.Test;
 class SlowKmsHoldsNoLockIT {
     private static final long KMS_LATENCY_MS = 2000;
     private static final Duration QUICK = Duration.ofSeconds(1);
-    /** How long a test lets a call reach its KMS wait before looking: the calls before KMS take milliseconds. */
+    /**
+     * How long a test lets a call reach its KMS wait before looking: the steps before each KMS call take
+     * milliseconds, and each KMS call takes at least KMS_LATENCY_MS.
+     */
     private static final long SETTLE_MS = 700;
     private static final String ACCESS_KEY_ID = "AKIASLOWKMSTEST00001";
     private static final String SECRET = "slow-kms-test-secret-access-key";
@@ -86,13 +90,14 @@ class SlowKmsHoldsNoLockIT {
     void setClusterEncryption_firstMasterKeyWhileKmsSlow_projectRowFreeAndOtherCallsAnswer() throws Exception {
         String project = seededProject();
         ByteString released = key(project, "db0");
+        assertOthersAnswerQuickly(project, released, "with KMS quick and no call waiting (baseline)");
         slowKms(() -> {
             ListenableFuture<ClusterEncryption> enabling = service.clustersAsync()
                     .setClusterEncryption(setCluster(project, "c2", EncryptionAtRestProvider.AWS));
             Thread.sleep(SETTLE_MS);
 
             assertRowLockable("project_encryption", project);
-            assertOthersAnswerQuickly(project, released);
+            assertOthersAnswerQuickly(project, released, "while a call waited on KMS");
             assertThat(enabling.isDone()).as("the first master key of c2 still waiting on KMS").isFalse();
 
             assertThat(enabling.get(30, TimeUnit.SECONDS).getEncryptionAtRestProvider())
@@ -105,6 +110,7 @@ class SlowKmsHoldsNoLockIT {
     void updateProjectEncryption_newCmkWhileKmsSlow_rowsFreeAndOtherCallsAnswer() throws Exception {
         String project = seededProject();
         ByteString released = key(project, "db0");
+        assertOthersAnswerQuickly(project, released, "with KMS quick and no call waiting (baseline)");
         String newCmk = kms.createKey();
         slowKms(() -> {
             ListenableFuture<ProjectEncryption> changing = service.projectsAsync()
@@ -113,11 +119,12 @@ class SlowKmsHoldsNoLockIT {
 
             // Validating the new CMK: three KMS calls.
             assertRowLockable("project_encryption", project);
-            assertOthersAnswerQuickly(project, released);
+            assertOthersAnswerQuickly(project, released, "while a call waited on KMS");
             assertThat(changing.isDone()).as("the new CMK still being validated").isFalse();
 
             // Moving c1's master key to the new CMK: one more KMS call, once the change is recorded.
             awaitCmkChangeRecorded(project, Duration.ofSeconds(30));
+            Thread.sleep(SETTLE_MS);
             assertRowLockable("master_key", project);
             assertRowLockable("project_encryption", project);
             assertThat(changing.isDone()).as("c1's master key still being moved").isFalse();
@@ -176,16 +183,25 @@ class SlowKmsHoldsNoLockIT {
     }
 
     /** Reads, a configuration write and the data plane on the same project, each within a 1 s deadline. */
-    private static void assertOthersAnswerQuickly(String project, ByteString released) {
-        assertThat(service.projects().withDeadlineAfter(QUICK.toMillis(), TimeUnit.MILLISECONDS)
-                .getProjectEncryption(GetProjectEncryptionRequest.newBuilder().setProjectId(project).build())
-                .getProjectId()).isEqualTo(project);
+    private static void assertOthersAnswerQuickly(String project, ByteString released, String when) {
+        assertThat(timed("GetProjectEncryption", when, () -> service.projects().withDeadlineAfter(QUICK.toMillis(),
+                TimeUnit.MILLISECONDS).getProjectEncryption(GetProjectEncryptionRequest.newBuilder()
+                .setProjectId(project).build())).getProjectId()).isEqualTo(project);
         // c1 is encrypted already: a new rotation period needs no KMS, but the project's row lock.
-        assertThat(service.clusters().withDeadlineAfter(QUICK.toMillis(), TimeUnit.MILLISECONDS)
-                .setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.AWS).toBuilder()
-                        .setRotationPeriodDays(45).build()).getRotationPeriodDays()).isEqualTo(45);
-        assertThat(consumer.databaseKeys().withDeadlineAfter(QUICK.toMillis(), TimeUnit.MILLISECONDS)
-                .getDatabaseKey(keyRequest(project, "db0")).getKey()).isEqualTo(released);
+        assertThat(timed("SetClusterEncryption c1", when, () -> service.clusters().withDeadlineAfter(QUICK.toMillis(),
+                TimeUnit.MILLISECONDS).setClusterEncryption(setCluster(project, "c1", EncryptionAtRestProvider.AWS)
+                .toBuilder().setRotationPeriodDays(45).build())).getRotationPeriodDays()).isEqualTo(45);
+        assertThat(timed("GetDatabaseKey c1/db0", when, () -> consumer.databaseKeys().withDeadlineAfter(QUICK.toMillis(),
+                TimeUnit.MILLISECONDS).getDatabaseKey(keyRequest(project, "db0"))).getKey()).isEqualTo(released);
+    }
+
+    /** The call's answer; how long it took is printed, for the figures of the run. */
+    private static <T> T timed(String what, String when, Supplier<T> call) {
+        long started = System.nanoTime();
+        T answer = call.get();
+        System.out.printf("SlowKmsHoldsNoLockIT: %s answered in %d ms %s%n", what,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), when);
+        return answer;
     }
 
     /** Another connection locks the project's rows of {@code table} without waiting (and lets go at once). */
