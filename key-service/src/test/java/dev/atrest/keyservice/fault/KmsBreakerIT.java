@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -44,9 +45,16 @@ import org.junit.jupiter.api.Test;
 class KmsBreakerIT {
     private static final int CALLS = 50;
     private static final int THRESHOLD = 3;
-    /** What one KMS call may take here (two attempts of 400 ms): what each call waits without the breaker. */
-    private static final Duration KMS_CALL_TIMEOUT = Duration.ofMillis(800);
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * What one KMS call may take here (two attempts of 300 ms; moto answers in tens of ms): what each call waits
+     * without the breaker. Short, so that the 50 calls without it stay within the suite's budget.
+     */
+    private static final Duration KMS_CALL_TIMEOUT = Duration.ofMillis(600);
+    /**
+     * The default. Longer than the refused calls take (about 1.5 s), so none of them is a half-open trial and
+     * their answers are predictable.
+     */
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
     private static final String STALL = "stall";
 
     @Test
@@ -98,6 +106,8 @@ class KmsBreakerIT {
                 KmsOutageCalls withBreaker = KmsOutageCalls.run(CALLS, () -> key(consumer, cold));
                 tally.verify("with the breaker, KMS stalled", () -> {
                     assertRefusedAtOnce(withBreaker, kms);
+                    assertThat(withBreaker.total()).as("the 50 calls with the breaker, against %s without", baseline.total())
+                            .isLessThan(baseline.total().dividedBy(2));
                     assertThat(key(consumer, warm)).as("a key under a cached master key").isEqualTo(warmKey);
                     assertThat(key(consumer, local)).as("a key under a LOCAL root key").isEqualTo(released.get(local));
                 });
@@ -129,8 +139,11 @@ class KmsBreakerIT {
         assertThat(calls.refused()).as("calls refused at once").hasSize(CALLS - calls.waited().size());
         assertThat(calls.answers.subList(calls.waited().size(), CALLS)).as("the refused calls come last")
                 .allMatch(KmsOutageCalls.Answer::refusedByBreaker);
+        // Not every refusal: the first runs code no call ran before in this JVM (a C1-only one, on a busy machine).
+        List<Duration> refusalTimes = calls.refused().stream().map(KmsOutageCalls.Answer::took).sorted().toList();
+        assertThat(refusalTimes.get(refusalTimes.size() / 2)).as("the median refusal's time")
+                .isLessThan(KMS_CALL_TIMEOUT.dividedBy(4));
         assertThat(calls.refused()).allSatisfy(refused -> {
-            assertThat(refused.took()).as("a refusal's time").isLessThan(KMS_CALL_TIMEOUT);
             assertThat(refused.retryAfter()).hasValueSatisfying(delay -> assertThat(delay)
                     .isPositive().isLessThanOrEqualTo(PROBE_INTERVAL));
             assertThat(refused.refusal().orElseThrow().getMetadataMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -185,12 +198,12 @@ class KmsBreakerIT {
                                           String cacheTtl) {
         return new ServiceProcess(name, db, run.dataDir, run.sealKey, "1m")
                 .with("atrest.aws.endpoint-override", kms.serviceEndpoint().toString())
-                .with("atrest.aws.api-call-attempt-timeout", "400ms")
+                .with("atrest.aws.api-call-attempt-timeout", KMS_CALL_TIMEOUT.dividedBy(2).toMillis() + "ms")
                 .with("atrest.aws.api-call-timeout", KMS_CALL_TIMEOUT.toMillis() + "ms")
                 .with("atrest.aws.max-attempts", "2")
                 .with("atrest.kms.breaker.failure-threshold", Integer.toString(threshold))
                 .with("atrest.kms.breaker.probe-interval", PROBE_INTERVAL.toMillis() + "ms")
-                .with("atrest.kms.breaker.max-backoff", "4s")
+                .with("atrest.kms.breaker.max-backoff", "10s")
                 .with("atrest.cache.master-key-ttl", cacheTtl)
                 .with("atrest.validation.interval", "1h");
     }
