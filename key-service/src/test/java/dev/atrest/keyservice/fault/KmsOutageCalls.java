@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * How a run of calls that need KMS ended while KMS was down: each call's time, and whether it waited out
@@ -45,6 +46,30 @@ final class KmsOutageCalls {
             }
         }
         return run;
+    }
+
+    /**
+     * Calls as a client should while the breaker refuses: again after each refusal's RetryInfo, up to a minute.
+     * Any other answer, an error included, is returned or thrown as it is.
+     */
+    static <T> T afterRefusals(Supplier<T> call) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (StatusRuntimeException e) {
+                Answer answer = answer(Duration.ZERO, e);
+                if (!answer.refusedByBreaker() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(answer.retryAfter().orElse(Duration.ofSeconds(1)).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     Duration total() {
