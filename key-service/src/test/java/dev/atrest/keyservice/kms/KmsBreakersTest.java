@@ -116,6 +116,19 @@ class KmsBreakersTest {
         assertThat(breakers.call(REGION, () -> "answered")).isEqualTo("answered");
     }
 
+    @Test
+    void constructor_maxBackoffShorterThanProbeInterval_refusedNamingTheSettings() {
+        AtrestConfig.Kms.Breaker policy = new AtrestConfig.Kms.Breaker() {
+            public int failureThreshold() { return 3; }
+            public Duration probeInterval() { return Duration.ofSeconds(5); }
+            public Duration maxBackoff() { return Duration.ofSeconds(1); }
+        };
+
+        assertThatThrownBy(() -> new KmsBreakers(policy, region -> null, endpoint -> true, Clock.systemUTC(), registry))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("atrest.kms.breaker.probe-interval").hasMessageContaining("max-backoff");
+    }
+
     private void open() {
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> breakers.call(REGION, unreachable(new AtomicInteger())))
