@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.Set;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -66,14 +65,17 @@ public class AwsClients {
     }
 
     /**
-     * A client for the breaker's probe: no credentials (a reply of any kind proves KMS is there, and the
-     * probe keeps no secret of any caller), one attempt, bounded by one attempt's timeout.
+     * A client for the breaker's probe: one attempt, bounded by one attempt's timeout, signed with credentials
+     * that exist nowhere. KMS answers such a request (UnrecognizedClientException, or NotFoundException from
+     * an emulator), and that reply proves it is there; the probe needs no caller's secret, so an open breaker
+     * keeps none. Signed rather than anonymous: an emulator such as moto tells services apart by the signature.
      */
-    KmsClient unsigned(String region) {
+    KmsClient forProbe(String region) {
         var builder = KmsClient.builder()
                 .region(Region.of(region))
                 .httpClient(http)
-                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("ATRESTKMSPROBE", "no-secret-the-breaker-probe-only-asks-if-kms-answers")))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(config.apiCallAttemptTimeout())
                         .retryStrategy(AwsRetryStrategy.doNotRetry())

@@ -7,6 +7,7 @@ import dev.atrest.keyservice.kms.KmsBreaker.Outcome;
 import dev.atrest.keyservice.kms.KmsBreaker.State;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
  * 2 half-open), and the background probes that close them: an open breaker is probed when its wait is
  * over, on one daemon thread, whether or not calls come.
  */
+@Startup // settings that cannot work stop the service at start, not at the first KMS call
 @ApplicationScoped
 public class KmsBreakers {
     private static final Logger LOG = Logger.getLogger(KmsBreakers.class);
@@ -52,6 +54,11 @@ public class KmsBreakers {
     /** @param probe whether KMS answers at an endpoint now (one cheap call, bounded in time) */
     KmsBreakers(AtrestConfig.Kms.Breaker policy, Function<String, KmsEndpoint> endpoints,
                 Predicate<KmsEndpoint> probe, Clock clock, MeterRegistry registry) {
+        if (policy.failureThreshold() > 0 && (policy.probeInterval().isNegative() || policy.probeInterval().isZero()
+                || policy.maxBackoff().compareTo(policy.probeInterval()) < 0)) {
+            throw new IllegalStateException("atrest.kms.breaker.probe-interval (" + policy.probeInterval()
+                    + ") must be positive and at most atrest.kms.breaker.max-backoff (" + policy.maxBackoff() + ")");
+        }
         this.policy = policy;
         this.endpoints = endpoints;
         this.probe = probe;

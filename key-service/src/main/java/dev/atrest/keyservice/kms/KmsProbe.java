@@ -6,10 +6,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The open breaker's question to KMS: does anything answer as KMS at this endpoint? One unsigned
- * DescribeKey of an alias nobody needs to own: a reply (not found, access denied, missing credentials)
- * is KMS answering; a timeout, a refused connection, throttling or a 5xx is not. It needs no caller's
- * credentials, so an open breaker holds no secret between probes.
+ * The open breaker's question to KMS: does anything answer as KMS at this endpoint? One DescribeKey of an
+ * alias nobody needs to own, signed with credentials that exist nowhere (AwsClients#forProbe): a reply (not
+ * found, unrecognized client, access denied) is KMS answering; a timeout, a refused connection, throttling, a
+ * 5xx or a reply that is not KMS's is not. It needs no caller's credentials, so an open breaker holds no
+ * secret between probes.
  */
 @ApplicationScoped
 public class KmsProbe {
@@ -22,7 +23,7 @@ public class KmsProbe {
     }
 
     public boolean answers(KmsEndpoint endpoint) {
-        try (KmsClient kms = clients.unsigned(endpoint.region())) {
+        try (KmsClient kms = clients.forProbe(endpoint.region())) {
             kms.describeKey(r -> r.keyId(PROBED_ALIAS));
             return true;
         } catch (SdkException e) {

@@ -131,7 +131,8 @@ class KmsFaultIT {
         if (fault.needsOwnMoto()) {
             // The restarted moto knows none of the project's CMKs: what must work again is KMS itself.
             String other = newProject();
-            service.projects().updateProjectEncryption(enableAws(other, cmk(kms.createKey())));
+            KmsOutageCalls.afterRefusals(() -> service.projects().updateProjectEncryption(
+                    enableAws(other, cmk(kms.createKey()))));
             recovered(what, service, other, kms.createKey(), tally);
         } else {
             recovered(what, service, project, newCmk, tally);
@@ -165,9 +166,13 @@ class KmsFaultIT {
         return "kmsf-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The calls that failed now succeed, and what they acknowledged is stored. */
+    /**
+     * The calls that failed now succeed, and what they acknowledged is stored. The first waits as a client would
+     * while the KMS breaker (opened by the failed calls) refuses, until its probe finds KMS back.
+     */
     private static void recovered(String what, ServiceProcess service, String project, String cmk, FaultTally tally) {
-        ProjectEncryption changed = service.projects().updateProjectEncryption(enableAws(project, cmk(cmk)));
+        ProjectEncryption changed = KmsOutageCalls.afterRefusals(
+                () -> service.projects().updateProjectEncryption(enableAws(project, cmk(cmk))));
         ProjectEncryption validated = service.projects().validateProjectEncryption(validate(project));
         service.clusters().setClusterEncryption(setCluster(project, "c2", EncryptionAtRestProvider.AWS));
         ProjectEncryption read = service.projects().getProjectEncryption(

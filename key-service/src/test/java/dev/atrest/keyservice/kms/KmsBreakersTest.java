@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which failures open a breaker, that open means KMS is not asked, the metric, and the background probe
- * that closes it. Probes are 20 ms apart here so that the probe test waits for milliseconds, not seconds.
+ * that closes it. Probes come after a minute (never, in a test), except in the probe test: 20 ms apart.
  */
 class KmsBreakersTest {
     private static final String REGION = "eu-west-1";
@@ -29,7 +29,7 @@ class KmsBreakersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicBoolean kmsAnswersProbe = new AtomicBoolean(false);
     private final AtomicInteger probes = new AtomicInteger();
-    private KmsBreakers breakers = breakers(3);
+    private KmsBreakers breakers = breakers(3, Duration.ofMinutes(1));
 
     @AfterEach
     void stopProber() {
@@ -80,7 +80,7 @@ class KmsBreakersTest {
     @Test
     void call_thresholdZero_breakerOff() {
         breakers.stop();
-        breakers = breakers(0);
+        breakers = breakers(0, Duration.ofMinutes(1));
         AtomicInteger kmsCalls = new AtomicInteger();
         for (int i = 0; i < 10; i++) {
             assertThatThrownBy(() -> breakers.call(REGION, unreachable(kmsCalls)))
@@ -102,6 +102,8 @@ class KmsBreakersTest {
 
     @Test
     void probe_kmsBack_closesWithoutACall() {
+        breakers.stop();
+        breakers = breakers(3, Duration.ofMillis(20));
         open();
         Awaits.until("a few failed probes", Duration.ofSeconds(10), () -> probes.get() >= 2);
         assertThat(breakers.state(REGION)).isNotEqualTo(State.CLOSED);
@@ -112,6 +114,19 @@ class KmsBreakersTest {
                 () -> breakers.state(REGION) == State.CLOSED);
         assertThat(gauge()).isEqualTo(0.0);
         assertThat(breakers.call(REGION, () -> "answered")).isEqualTo("answered");
+    }
+
+    @Test
+    void constructor_maxBackoffShorterThanProbeInterval_refusedNamingTheSettings() {
+        AtrestConfig.Kms.Breaker policy = new AtrestConfig.Kms.Breaker() {
+            public int failureThreshold() { return 3; }
+            public Duration probeInterval() { return Duration.ofSeconds(5); }
+            public Duration maxBackoff() { return Duration.ofSeconds(1); }
+        };
+
+        assertThatThrownBy(() -> new KmsBreakers(policy, region -> null, endpoint -> true, Clock.systemUTC(), registry))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("atrest.kms.breaker.probe-interval").hasMessageContaining("max-backoff");
     }
 
     private void open() {
@@ -133,11 +148,11 @@ class KmsBreakersTest {
         };
     }
 
-    private KmsBreakers breakers(int threshold) {
+    private KmsBreakers breakers(int threshold, Duration probeInterval) {
         AtrestConfig.Kms.Breaker policy = new AtrestConfig.Kms.Breaker() {
             public int failureThreshold() { return threshold; }
-            public Duration probeInterval() { return Duration.ofMillis(20); }
-            public Duration maxBackoff() { return Duration.ofMillis(40); }
+            public Duration probeInterval() { return probeInterval; }
+            public Duration maxBackoff() { return probeInterval.multipliedBy(2); }
         };
         return new KmsBreakers(policy, region -> new KmsEndpoint("https://kms." + region + ".example", region),
                 endpoint -> {
