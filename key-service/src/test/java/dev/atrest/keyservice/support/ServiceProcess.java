@@ -49,6 +49,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "atrest.rotation.first-check-delay", "1s",
                 "atrest.rotation.check-interval", checkInterval,
                 "atrest.rotation.batch-size", "200",
+                // The tests kill replicas: a dead one's job locks are taken over after this (30s by default).
+                "atrest.jobs.lease-duration", "3s",
                 // Replicas adopt the suite's admin token as their bootstrap token: the first one to start creates it.
                 "atrest.auth.bootstrap-token-file", Api.ADMIN_TOKEN_FILE.toAbsolutePath().toString()));
         // Secrets go in the environment, not on a command line every user can read.
