@@ -109,9 +109,12 @@ class GaleraReplicasIT {
                 s.execute("CREATE TABLE IF NOT EXISTS galera_probe (id INT PRIMARY KEY, v INT)");
                 s.execute("REPLACE INTO galera_probe VALUES (1, 0)");
             }
+            // The table and row reach node 2 by replication, a moment after node 1 answered.
             Awaits.until("the probe row reaches node 2", Duration.ofSeconds(10), () -> {
                 try (Statement s = second.createStatement()) {
                     return s.executeQuery("SELECT v FROM galera_probe WHERE id = 1").next();
+                } catch (SQLException notYet) {
+                    return false;
                 }
             });
             first.setAutoCommit(false);
@@ -131,6 +134,10 @@ class GaleraReplicasIT {
             assertThat(refused.getErrorCode()).isEqualTo(1213);
             assertThat(ErrorMapper.toStatus(new IllegalStateException("commit failed", refused)).getStatus().getCode())
                     .isEqualTo(Status.Code.ABORTED);
+            first.setAutoCommit(true);
+            try (Statement s = first.createStatement()) {
+                s.execute("DROP TABLE galera_probe");
+            }
         }
     }
 
