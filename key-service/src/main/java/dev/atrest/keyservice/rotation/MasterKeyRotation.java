@@ -17,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -126,7 +128,12 @@ class MasterKeyRotation {
     private long rewrapAll(String projectId, String clusterName, int version, OpenMasterKeys open, JobLock lock) {
         long done = 0;
         Instant nextReport = Instant.now(clock).plus(PROGRESS_EVERY);
-        for (int from : steps.versionsWrappingBefore(projectId, clusterName, version)) {
+        List<Integer> versionsBefore = steps.versionsWrappingBefore(projectId, clusterName, version);
+        if (!versionsBefore.isEmpty()) {
+            steps.openVersions(projectId, clusterName,
+                    Stream.concat(versionsBefore.stream(), Stream.of(version)).toList(), open);
+        }
+        for (int from : versionsBefore) {
             long afterId = 0;
             while (true) {
                 RewrapChunk chunk = steps.rewrapChunk(projectId, clusterName, from, version, afterId, batchSize, open,

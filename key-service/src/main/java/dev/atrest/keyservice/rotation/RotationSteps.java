@@ -10,6 +10,7 @@ import dev.atrest.keyservice.domain.KeyState;
 import dev.atrest.keyservice.domain.RootKeyConfig;
 import dev.atrest.keyservice.domain.RotationStatus;
 import dev.atrest.keyservice.domain.RotationStep;
+import dev.atrest.keyservice.kms.Secrets;
 import dev.atrest.keyservice.kms.WrappedMasterKey;
 import dev.atrest.keyservice.masterkey.KeyAccessChanged;
 import dev.atrest.keyservice.masterkey.MasterKeys;
@@ -150,6 +151,32 @@ class RotationSteps {
     }
 
     /**
+     * Opens the master-key versions a re-wrap moves keys between before its chunks run, each read in a
+     * transaction of its own and unwrapped by KMS outside any: no chunk holds a pooled connection while KMS
+     * answers, so a slow KMS costs the rotations time, not the service its connections.
+     */
+    void openVersions(String projectId, String clusterName, List<Integer> versions, OpenMasterKeys open) {
+        for (int wanted : versions) {
+            open.get(wanted, version -> {
+                VersionToOpen stored = versionToOpen(projectId, clusterName, version);
+                try {
+                    return masterKeys.open(stored.root(), stored.row());
+                } finally {
+                    Secrets.clear(stored.root());
+                }
+            });
+        }
+    }
+
+    @Transactional(TxType.REQUIRES_NEW)
+    VersionToOpen versionToOpen(String projectId, String clusterName, int version) {
+        ProjectEncryptionEntity project = projects.findByProjectId(projectId).orElseThrow();
+        MasterKeyEntity row = masterKeyRows.findVersion(projectId, clusterName, version).orElseThrow(() ->
+                new IllegalStateException("master-key version " + version + " of " + clusterName + " is missing"));
+        return new VersionToOpen(projectRows.rootKeyForGeneration(project, row.rootKeyGeneration), row);
+    }
+
+    /**
      * Re-wraps up to {@code limit} database keys wrapped by {@code fromVersion} (those with an id above
      * {@code afterId}) under {@code toVersion}. The keys themselves do not change.
      */
@@ -232,6 +259,9 @@ class RotationSteps {
                          Optional<RootKeyConfig> root) {}
 
     record ClusterRef(String projectId, String clusterName) {}
+
+    /** @param root the root key wrapping {@code row}, with its secret; clear it */
+    record VersionToOpen(RootKeyConfig root, MasterKeyEntity row) {}
 
     /** @param lastId the last database-key id read, where the next chunk starts */
     record RewrapChunk(int rewrapped, long lastId) {}

@@ -38,7 +38,14 @@ public class Rotations {
     private final JobLocks locks;
     private final KeyMetrics metrics;
     private final Clock clock;
-    private final ExecutorService background = Executors.newFixedThreadPool(2, runnable -> {
+    /**
+     * Re-wraps run side by side. A waiting one holds nothing (its lock is a lease), and a running one holds
+     * a pooled connection only inside a step, never while KMS opens its master keys: with a KMS answering in
+     * seconds, two at a time would make 64 rotations take minutes, while eight leave the pool to the data plane.
+     */
+    private static final int PARALLEL_REWRAPS = 8;
+
+    private final ExecutorService background = Executors.newFixedThreadPool(PARALLEL_REWRAPS, runnable -> {
         Thread thread = new Thread(runnable, "atrest-rotation");
         thread.setDaemon(true);
         return thread;

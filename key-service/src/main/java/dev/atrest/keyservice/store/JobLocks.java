@@ -87,6 +87,10 @@ public class JobLocks {
 
     /** The lock named {@code name}, or empty when another holder (here or on another replica) has it. */
     public Optional<JobLock> tryLock(String name) {
+        if (QuarkusTransaction.isActive()) {
+            // Inside a transaction the UPDATE would commit (and free the row for others) only with it.
+            throw new IllegalStateException("job lock " + name + " taken inside a transaction");
+        }
         try (Connection connection = dataSource.getConnection()) {
             OptionalLong fence = take(connection, name);
             if (fence.isEmpty()) {
