@@ -39,6 +39,11 @@ public final class GaleraCluster {
         env.put("GALERA_BASE_PORT", envOr("GALERA_BASE_PORT", "24400"));
     }
 
+    /** Whether Debian's galera-4 (the wsrep provider scripts/galera.sh loads) is installed here. */
+    public static boolean installed() {
+        return Files.isRegularFile(Path.of("/usr/lib/galera/libgalera_smm.so"));
+    }
+
     /** The cluster of this test JVM: started (fresh) on the first call, stopped cleanly when the JVM exits. */
     public static synchronized GaleraCluster shared() {
         if (shared == null) {

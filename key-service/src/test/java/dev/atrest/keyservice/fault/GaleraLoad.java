@@ -33,6 +33,8 @@ final class GaleraLoad implements AutoCloseable {
     private final AtomicLong answered = new AtomicLong();
     private final Map<String, AtomicLong> refusedByCode = new ConcurrentHashMap<>();
     private final AtomicLong lastRefusalNanos = new AtomicLong();
+    private final AtomicLong lastAnswerNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong longestSilenceNanos = new AtomicLong();
     private final AtomicInteger databases = new AtomicInteger(20);
     private final List<Thread> threads = new ArrayList<>();
     private final long startNanos = System.nanoTime();
@@ -69,12 +71,27 @@ final class GaleraLoad implements AutoCloseable {
                                 .setClusterName(clusters.get(random.nextInt(clusters.size())))
                                 .setDatabaseName("db" + database).build()));
                 answered.incrementAndGet();
+                long now = System.nanoTime();
+                long silence = now - lastAnswerNanos.getAndSet(now);
+                longestSilenceNanos.accumulateAndGet(silence, Math::max);
             } catch (StatusRuntimeException e) {
                 refusedByCode.computeIfAbsent(e.getStatus().getCode().name(), code -> new AtomicLong()).incrementAndGet();
                 lastRefusalNanos.set(System.nanoTime());
                 Rows.sleep(50); // a caller's retry backoff
             }
         }
+    }
+
+    /**
+     * The longest time no client got an answer, in ms: how long callers saw the service stall or refuse. Set
+     * {@link #resetSilence()} once the load runs, so that the first calls' start-up does not count.
+     */
+    long longestSilenceMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(longestSilenceNanos.get());
+    }
+
+    void resetSilence() {
+        longestSilenceNanos.set(0);
     }
 
     long answered() {

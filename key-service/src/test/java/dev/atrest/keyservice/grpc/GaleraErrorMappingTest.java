@@ -10,8 +10,10 @@ import io.grpc.protobuf.StatusProto;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeoutException;
 import org.hibernate.exception.GenericJDBCException;
+import org.hibernate.exception.JDBCConnectionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +62,19 @@ class GaleraErrorMappingTest {
 
         assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(retryDelayMillis(status)).isPositive();
+    }
+
+    @Test
+    void toStatus_writerDiedMidTransactionAndTheDriverReconnectedToTheNextNode_unavailable() {
+        // sequential failover: the connection object lives on, moved to the next node; the transaction is gone.
+        SQLTransientConnectionException moved = new SQLTransientConnectionException("Driver has reconnect connection"
+                + " after a communications link failure with 127.0.0.1:25301. In progress transaction was lost", "25S03");
+
+        StatusRuntimeException status = ErrorMapper.toStatus(
+                new JDBCConnectionException("JDBC exception executing SQL", moved));
+
+        assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(RolledBackConflicts.isRolledBack(moved)).isFalse();
     }
 
     @Test
