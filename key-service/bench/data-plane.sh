@@ -14,6 +14,11 @@
 # GetDatabaseKey p99 <= 1.25 x WhoAmI's p99 (and <= 2 ms where the load generator has cores of its own);
 # KMS calls <= master keys touched; RSS <= 300 MB.
 # Usage: key-service/bench/data-plane.sh [seconds per case, default 20] [rounds per case, default 4]
+#   BENCH_EXTRA_JVM  more options for the service JVM, e.g. a JFR recording:
+#                    -XX:StartFlightRecording=delay=40s,duration=25s,filename=dp.jfr,settings=profile
+#   BENCH_JAVA       the service's java launcher (default: java on PATH), e.g. a Temurin 25 for comparison
+#   BENCH_PIN=1      the service (and the MariaDB it starts) on CPU 1, ghz on CPU 0, in every case alike, so
+#                    the load generator does not take turns with the service on one core (2-core machine)
 # Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
 # packaged service (built here with Maven when key-service/target/quarkus-app is missing).
 set -euo pipefail
@@ -40,6 +45,18 @@ databases=1000
 # MALLOC_ARENA_MAX keeps glibc from giving each busy thread its own 64 MB malloc arena.
 jvm_flags=(-XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
   -XX:MaxDirectMemorySize=32m -Xss512k)
+
+# Chosen by version, so that one script serves Java 17 and the Temurin 25 beside it: from JDK 25, compact object
+# headers (8 bytes instead of 12; a product option there, absent in 17) make every request's objects smaller, so
+# the young generation fills less often and the heap holds the same with less memory.
+java_bin="${BENCH_JAVA:-java}"
+java_major=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+[ "${java_major%%.*}" -ge 25 ] 2>/dev/null && jvm_flags+=(-XX:+UseCompactObjectHeaders)
+# Give freed native memory back to the system every 5 s (glibc keeps what the JVM frees, compiler arenas among it;
+# with it the largest RSS of a run was 282-290 MB instead of 293-300). The option exists from 17.0.9 (experimental
+# there, a product option in 25): used where this JVM knows it.
+trim=(-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000)
+"$java_bin" "${trim[@]}" -version >/dev/null 2>&1 && jvm_flags+=("${trim[@]}")
 
 service_cpus=() ghz_cpus=()
 if [ "${BENCH_PIN:-0}" = 1 ]; then service_cpus=(taskset -c 1) ghz_cpus=(taskset -c 0); fi
@@ -76,7 +93,7 @@ kms = boto3.client('kms', endpoint_url='http://127.0.0.1:$moto_port', region_nam
 print(kms.create_key(Description='atrest data-plane benchmark')['KeyMetadata']['Arn'])")
 
 grpc_port=$(free_port)
-MALLOC_ARENA_MAX=2 "${service_cpus[@]}" java "${jvm_flags[@]}" ${BENCH_EXTRA_JVM:-} -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
+MALLOC_ARENA_MAX=2 "${service_cpus[@]}" "$java_bin" "${jvm_flags[@]}" ${BENCH_EXTRA_JVM:-} -Xlog:gc:file="$work/gc.log" -Datrest.data-dir="$work/ks" -Dquarkus.grpc.server.port="$grpc_port" \
   -Dquarkus.management.port="$(free_port)" -Datrest.aws.endpoint-override="http://127.0.0.1:$moto_port" \
   -Daws.accessKeyId=bench -Daws.secretAccessKey=bench -Daws.region=us-east-1 \
   -jar "$jar" >"$work/key-service.log" 2>&1 &
@@ -180,5 +197,5 @@ kms_calls=$(($(moto_kms_requests) - kms_before))
 
 python3 "$(dirname "$(readlink -f "$0")")/data-plane-report.py" "$work" "$kms_calls" "$clusters" "$databases" \
   "$(getconf CLK_TCK)" "$started" "${BENCH_PIN:+BENCH_PIN=$BENCH_PIN }key-service/bench/data-plane.sh $seconds $rounds" \
-  "MALLOC_ARENA_MAX=2 ${jvm_flags[*]}" "$rounds" | tee "$results"
+  "MALLOC_ARENA_MAX=2 ${jvm_flags[*]} ${BENCH_EXTRA_JVM:-} ($("$java_bin" -version 2>&1 | head -1))" "$rounds" | tee "$results"
 echo "written to $results; raw ghz reports in $work" >&2
