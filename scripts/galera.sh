@@ -33,8 +33,9 @@ client() { mariadb --no-defaults -uroot --socket="$(node_dir "$1")/mysqld.sock" 
 jdbc_url() {
   local hosts=()
   for n in "${nodes[@]}"; do hosts+=("127.0.0.1:$(sql_port "$n")"); done
-  # sequential: every replica writes through the first node that answers, and all move together when it dies.
-  (IFS=,; echo "jdbc:mariadb:sequential://${hosts[*]}/atrest")
+  # sequential: every replica writes through the first node that answers, and all move together when it dies;
+  # galeraAllowedState=4: only to a Synced node (docs/deployment.md).
+  (IFS=,; echo "jdbc:mariadb:sequential://${hosts[*]}/atrest?galeraAllowedState=4")
 }
 
 write_config() {

@@ -55,9 +55,9 @@ public final class GaleraCluster {
         return shared;
     }
 
-    /** {@code jdbc:mariadb:sequential://n1,n2,n3/atrest?galeraAllowedState=4}: the URL docs/deployment.md documents. */
+    /** {@code jdbc:mariadb:sequential://n1,n2,n3/atrest?galeraAllowedState=4}, as scripts/galera.sh prints it: the URL docs/deployment.md documents. */
     public String jdbcUrl() {
-        return settings.get("ATREST_GALERA_JDBC_URL") + "?galeraAllowedState=4";
+        return settings.get("ATREST_GALERA_JDBC_URL");
     }
 
     public String user() {

@@ -30,6 +30,11 @@ final class StoreOutages {
      * reachable). It carries no SQLSTATE.
      */
     private static final String ACQUISITION_TIMEOUT = "Acquisition timeout while waiting for new connection";
+    /**
+     * ER_UNKNOWN_STMT_HANDLER: a statement the driver prepared on the node it was connected to, sent after sequential
+     * failover moved the connection to the next node, which never saw it. The statement did not run.
+     */
+    private static final int UNKNOWN_PREPARED_STATEMENT = 1243;
 
     private StoreOutages() {}
 
@@ -50,7 +55,7 @@ final class StoreOutages {
             return true;
         }
         if (t instanceof SQLException sql && (ENLIST_FAILED.equals(sql.getMessage())
-                || ACQUISITION_TIMEOUT.equals(sql.getMessage())
+                || ACQUISITION_TIMEOUT.equals(sql.getMessage()) || sql.getErrorCode() == UNKNOWN_PREPARED_STATEMENT
                 || sql.getSQLState() != null && sql.getSQLState().startsWith(CONNECTION_EXCEPTION))) {
             return true;
         }

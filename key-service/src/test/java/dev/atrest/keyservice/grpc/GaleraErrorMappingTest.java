@@ -78,6 +78,18 @@ class GaleraErrorMappingTest {
     }
 
     @Test
+    void toStatus_statementPreparedOnTheDeadNodeSentToTheNext_unavailable() {
+        // As the audit writer's batch met it after a writer kill: the connection moved, its prepared statement did not.
+        SQLException unknown = new SQLException("(conn=41) Unknown prepared statement handler (7) given to"
+                + " mysqld_stmt_execute", "HY000", 1243);
+
+        StatusRuntimeException status = ErrorMapper.toStatus(
+                new GenericJDBCException("JDBC exception executing SQL", unknown));
+
+        assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
     void toStatus_poolAcquisitionTimeout_unavailableWithRetryInfo() {
         SQLException timeout = new SQLException("Acquisition timeout while waiting for new connection",
                 new TimeoutException());
