@@ -68,17 +68,14 @@ public final class ErrorMapper {
             return kmsUnavailable(unavailable);
         }
         if (failure instanceof AuditBacklogException backlog) {
-            return status(Code.UNAVAILABLE, backlog.getMessage(), Any.pack(RetryInfo.newBuilder()
-                    .setRetryDelay(Durations.fromSeconds(1)).build()));
+            return status(Code.UNAVAILABLE, backlog.getMessage(), retryAfter(Duration.ofSeconds(1)));
         }
         if (failure instanceof ShuttingDownException shuttingDown) {
-            return status(Code.UNAVAILABLE, shuttingDown.getMessage(), Any.pack(RetryInfo.newBuilder()
-                    .setRetryDelay(Durations.fromSeconds(1)).build()));
+            return status(Code.UNAVAILABLE, shuttingDown.getMessage(), retryAfter(Duration.ofSeconds(1)));
         }
         if (failure instanceof TooManyRefusalsException tooMany) {
-            StatusRuntimeException exhausted = status(Code.RESOURCE_EXHAUSTED, tooMany.getMessage(), Any.pack(
-                    RetryInfo.newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, tooMany.retryAfter().toMillis())))
-                            .build()));
+            StatusRuntimeException exhausted = status(Code.RESOURCE_EXHAUSTED, tooMany.getMessage(),
+                    retryAfter(tooMany.retryAfter()));
             return withDetail(exhausted, Any.pack(ErrorInfo.newBuilder().setReason("TOO_MANY_REFUSALS")
                     .setDomain(ERROR_DOMAIN).putMetadata("limit", "atrest.refusals.rate-per-second").build()));
         }
@@ -86,13 +83,12 @@ public final class ErrorMapper {
             // Not a bug but MariaDB down or restarting: the caller should retry, not report an internal error.
             LOG.warnf("database unavailable: %s", String.valueOf(failure));
             return status(Code.UNAVAILABLE, "the database is unavailable; retry shortly",
-                    Any.pack(RetryInfo.newBuilder().setRetryDelay(Durations.fromSeconds(2)).build()));
+                    retryAfter(Duration.ofSeconds(2)));
         }
         if (RolledBackConflicts.isRolledBack(failure)) {
             // A deadlock victim or a Galera certification failure: rolled back whole, so a retry is safe.
             return status(Code.ABORTED, "the request collided with a concurrent one and nothing of it was stored"
-                    + " (a deadlock or a Galera certification conflict); retry it", Any.pack(RetryInfo.newBuilder()
-                    .setRetryDelay(Durations.fromMillis(100)).build()));
+                    + " (a deadlock or a Galera certification conflict); retry it", retryAfter(Duration.ofMillis(100)));
         }
         if (StoreConflicts.isConflict(failure)) {
             return status(Code.ABORTED, "a concurrent request changed the same resource; read it again and retry", null);
@@ -109,8 +105,7 @@ public final class ErrorMapper {
      */
     private static StatusRuntimeException kmsUnavailable(KmsUnavailableException unavailable) {
         Duration retryAfter = unavailable.retryAfter().orElse(KMS_RETRY_AFTER);
-        StatusRuntimeException status = status(Code.UNAVAILABLE, unavailable.getMessage(), Any.pack(RetryInfo
-                .newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, retryAfter.toMillis()))).build()));
+        StatusRuntimeException status = status(Code.UNAVAILABLE, unavailable.getMessage(), retryAfter(retryAfter));
         if (!unavailable.refusedWithoutCall()) {
             LOG.warnf("KMS unavailable: %s (%s)", unavailable.getMessage(), String.valueOf(unavailable.getCause()));
             return status;
@@ -118,6 +113,11 @@ public final class ErrorMapper {
         LOG.debugf("KMS call refused: %s", unavailable.getMessage());
         return withDetail(status, Any.pack(ErrorInfo.newBuilder().setReason("KMS_UNAVAILABLE")
                 .setDomain(ERROR_DOMAIN).putAllMetadata(unavailable.endpoint()).build()));
+    }
+
+    /** A google.rpc.RetryInfo detail: when the caller should try again (at least 1 ms). */
+    private static Any retryAfter(Duration delay) {
+        return Any.pack(RetryInfo.newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, delay.toMillis()))).build());
     }
 
     private static StatusRuntimeException status(Code code, String message, Any detail) {
