@@ -2,6 +2,7 @@ package dev.atrest.terraform.provider;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
@@ -34,14 +35,19 @@ public final class ServiceErrors {
 
     /** The google.rpc.ErrorInfo the service attached (its reason and metadata), if any. */
     public static Optional<ErrorInfo> errorInfo(StatusRuntimeException error) {
+        return detail(error, ErrorInfo.class);
+    }
+
+    /** The first google.rpc detail of this type the service attached (ErrorInfo, RetryInfo, …), if any. */
+    static <T extends Message> Optional<T> detail(StatusRuntimeException error, Class<T> type) {
         com.google.rpc.Status details = StatusProto.fromThrowable(error);
         if (details == null) {
             return Optional.empty();
         }
         for (Any detail : details.getDetailsList()) {
-            if (detail.is(ErrorInfo.class)) {
+            if (detail.is(type)) {
                 try {
-                    return Optional.of(detail.unpack(ErrorInfo.class));
+                    return Optional.of(detail.unpack(type));
                 } catch (InvalidProtocolBufferException malformed) {
                     return Optional.empty();
                 }

@@ -1,11 +1,8 @@
 package dev.atrest.terraform.provider;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,20 +75,8 @@ public final class ServiceRetry {
 
     /** The pause the service asked for in a google.rpc.RetryInfo, if it sent one. */
     static Optional<Duration> retryDelay(StatusRuntimeException error) {
-        com.google.rpc.Status details = StatusProto.fromThrowable(error);
-        if (details != null) {
-            for (Any detail : details.getDetailsList()) {
-                if (detail.is(RetryInfo.class)) {
-                    try {
-                        com.google.protobuf.Duration delay = detail.unpack(RetryInfo.class).getRetryDelay();
-                        return Optional.of(Duration.ofSeconds(delay.getSeconds(), delay.getNanos()));
-                    } catch (InvalidProtocolBufferException malformed) {
-                        return Optional.empty();
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return ServiceErrors.detail(error, RetryInfo.class).map(info -> Duration.ofSeconds(
+                info.getRetryDelay().getSeconds(), info.getRetryDelay().getNanos()));
     }
 
     /** Between the pause and half again: writers that collided, or clients the same outage hit, spread out. */
