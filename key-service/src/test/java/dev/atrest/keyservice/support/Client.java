@@ -7,6 +7,9 @@ import dev.atrest.v1.ClusterEncryptionServiceGrpc;
 import dev.atrest.v1.DatabaseKeyServiceGrpc;
 import dev.atrest.v1.ProjectEncryptionServiceGrpc;
 import dev.atrest.v1.SnapshotServiceGrpc;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.stub.AbstractStub;
@@ -21,6 +24,12 @@ public final class Client {
     public Client(Channel channel, CallCredentials credentials) {
         this.channel = channel;
         this.credentials = credentials;
+    }
+
+    /** What the gRPC health check says now (it needs no credentials). */
+    public ServingStatus health() {
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 
     public ProjectEncryptionServiceGrpc.ProjectEncryptionServiceBlockingStub projects() {

@@ -65,6 +65,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and waits until its gRPC health check says SERVING. */
     public ServiceProcess start() {
+        return start(() -> { });
+    }
+
+    /**
+     * As {@link #start()}, and runs {@code atFirstServing} the moment the health check first says SERVING, before
+     * anything else is asked of the service (it must not throw: record what it finds).
+     */
+    public ServiceProcess start(Runnable atFirstServing) {
         if (jvm != null && jvm.isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -75,7 +83,13 @@ public final class ServiceProcess implements AutoCloseable {
         jvm = ServiceJvm.start(name, JAR, options, env, LOGS.resolve(name + "-" + (++starts) + ".log"));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", jvm.grpcPort()).usePlaintext().build();
         admin = new Client(channel, new BearerToken(Api.ADMIN_TOKEN));
-        jvm.awaitReady(START_TIMEOUT, () -> health() == ServingStatus.SERVING);
+        jvm.awaitReady(START_TIMEOUT, () -> {
+            if (health() != ServingStatus.SERVING) {
+                return false;
+            }
+            atFirstServing.run();
+            return true;
+        });
         return this;
     }
 

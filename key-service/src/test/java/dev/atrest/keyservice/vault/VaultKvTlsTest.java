@@ -4,6 +4,7 @@ import static dev.atrest.keyservice.support.Requests.enableLocal;
 import static dev.atrest.keyservice.support.Requests.setCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.atrest.keyservice.support.Api;
 import dev.atrest.keyservice.support.Client;
@@ -13,6 +14,7 @@ import dev.atrest.keyservice.support.TlsTestProfile;
 import dev.atrest.v1.CreateAccessTokenRequest;
 import dev.atrest.v1.EncryptionAtRestProvider;
 import dev.atrest.v1.Role;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -25,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +64,14 @@ class VaultKvTlsTest {
         assertThat(VaultApi.key(overTls)).hasSize(32);
         assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(plaintext).header("X-Vault-Token", token).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+    }
+
+    /** The health check waits for the Vault API to listen: on HTTPS, Quarkus tells so by another event. */
+    @Test
+    void healthCheck_vaultApiOnHttpsOnly_saysServing() {
+        Client anonymous = TlsClients.client(null, null);
+        await("health SERVING").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> anonymous.health() == ServingStatus.SERVING);
     }
 
     @AfterAll
