@@ -17,6 +17,8 @@
 #   BENCH_EXTRA_JVM  more options for the service JVM, e.g. a JFR recording:
 #                    -XX:StartFlightRecording=delay=40s,duration=25s,filename=dp.jfr,settings=profile
 #   BENCH_JAVA       the service's java launcher (default: java on PATH), e.g. a Temurin 25 for comparison
+#   BENCH_GC         the service's collector instead of -XX:+UseSerialGC, e.g. "-XX:+UseG1GC", or "-XX:+UseZGC"
+#                    (generational in JDK 25) with BENCH_JAVA pointing at a Temurin 25
 #   BENCH_PIN=1      the service (and the MariaDB it starts) on CPU 1, ghz on CPU 0, in every case alike, so
 #                    the load generator does not take turns with the service on one core (2-core machine)
 # Needs Java 17, Go (installs ghz into .tools/bin once), scripts/test-peers/install.sh (moto, grpcurl), and the
@@ -43,7 +45,8 @@ databases=1000
 # with the request threads, and a young collection of a heap this small takes a millisecond or two. The other
 # caps bound what may grow beyond the heap (class metadata, JIT code, Netty's direct buffers, thread stacks);
 # MALLOC_ARENA_MAX keeps glibc from giving each busy thread its own 64 MB malloc arena.
-jvm_flags=(-XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
+read -r -a gc_flags <<<"${BENCH_GC:--XX:+UseSerialGC}"
+jvm_flags=("${gc_flags[@]}" -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
   -XX:MaxDirectMemorySize=32m -Xss512k)
 
 # Chosen by version, so that one script serves Java 17 and the Temurin 25 beside it: from JDK 25, compact object

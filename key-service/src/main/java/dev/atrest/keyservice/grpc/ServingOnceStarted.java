@@ -20,6 +20,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.Prioritized;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The gRPC health check says SERVING only once the whole service has started. Quarkus opens the separate gRPC
@@ -65,14 +67,18 @@ public class ServingOnceStarted implements ServerInterceptor, Prioritized {
         if (started || !startupObserved || !vaultApiListening) {
             return;
         }
-        if (health.isResolvable()) {
-            // A Watch stream drops a status equal to the last one it sent, and the last one it sent was SERVING
-            // (NOT_SERVING only on the wire): NOT_SERVING, then SERVING, so that it is told.
-            health.get().setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.NOT_SERVING);
+        if (!health.isResolvable()) {
             started = true;
-            health.get().setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.SERVING);
+            return;
         }
+        GrpcHealthStorage storage = health.get();
+        List<String> serving = storage.getStatuses().entrySet().stream()
+                .filter(status -> status.getValue() == ServingStatus.SERVING).map(Map.Entry::getKey).toList();
+        // A Watch stream drops a status equal to the last one it sent, and the last one it sent was SERVING
+        // (NOT_SERVING only on the wire): NOT_SERVING, then SERVING, so that it is told.
+        serving.forEach(service -> storage.setStatus(service, ServingStatus.NOT_SERVING));
         started = true;
+        serving.forEach(service -> storage.setStatus(service, ServingStatus.SERVING));
     }
 
     @Override
