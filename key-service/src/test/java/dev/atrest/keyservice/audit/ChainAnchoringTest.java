@@ -3,14 +3,12 @@ package dev.atrest.keyservice.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.keyservice.crypto.KeyMaterial;
+import dev.atrest.keyservice.support.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +22,7 @@ class ChainAnchoringTest {
     @TempDir
     Path dir;
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-12-07T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T12:00:00Z"));
     private final Map<Long, byte[]> stored = new HashMap<>();
     private final List<ChainAnchor> copied = new ArrayList<>();
     private AnchorFile file;
@@ -128,32 +126,5 @@ class ChainAnchoringTest {
         append(3);
 
         assertThat(anchoredSequence()).isEqualTo(3);
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

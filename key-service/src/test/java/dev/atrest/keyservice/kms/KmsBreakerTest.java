@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.kms.KmsBreaker.Outcome;
 import dev.atrest.keyservice.kms.KmsBreaker.State;
-import java.time.Clock;
+import dev.atrest.keyservice.support.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,7 @@ class KmsBreakerTest {
     private static final KmsEndpoint ENDPOINT = new KmsEndpoint("https://kms.eu-west-1.amazonaws.com", "eu-west-1");
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-08T00:00:00Z"));
     private final List<String> transitions = new ArrayList<>();
     private final KmsBreaker breaker = new KmsBreaker(ENDPOINT, 3, PROBE_INTERVAL, Duration.ofSeconds(30), clock,
             (b, from, to) -> transitions.add(from + "->" + to));
@@ -160,30 +158,6 @@ class KmsBreakerTest {
     private void failInARow(int calls) {
         for (int i = 0; i < calls; i++) {
             breaker.finished(breaker.admit(), Outcome.UNREACHABLE);
-        }
-    }
-
-    /** Time that moves only when the test says so. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-12-08T00:00:00Z");
-
-        void advance(Duration elapsed) {
-            now = now.plus(elapsed);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }
