@@ -3,33 +3,25 @@ package dev.atrest.keyservice.kms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.atrest.keyservice.config.AtrestConfig;
 import dev.atrest.keyservice.domain.AwsKmsSettings;
 import dev.atrest.keyservice.domain.KmsUnavailableException;
 import dev.atrest.keyservice.domain.PreconditionFailedException;
 import dev.atrest.keyservice.domain.SecretValue;
+import dev.atrest.keyservice.kms.FakeKmsEndpoints.Answer;
 import dev.atrest.keyservice.support.ProviderConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,34 +37,17 @@ class AwsKmsFaultTest {
 
     private static final String KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final FakeKmsEndpoints endpoints = new FakeKmsEndpoints();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+        endpoints.close();
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void validate_kmsAcceptsButNeverAnswers_unavailableNotHanging() throws IOException {
-        ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        List<Socket> held = new ArrayList<>();
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (!blackHole.isClosed()) {
-                    held.add(blackHole.accept()); // accept and say nothing
-                }
-            } catch (IOException closed) {
-                // test over
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
-        toClose.add(blackHole);
-
-        AwsKmsRootKeyProvider kms = provider(URI.create("http://127.0.0.1:" + blackHole.getLocalPort()));
+        AwsKmsRootKeyProvider kms = provider(endpoints.silent());
 
         assertThatThrownBy(() -> kms.validate("p1", SETTINGS)).isInstanceOf(KmsUnavailableException.class)
                 .hasMessageContaining("could not be reached");
@@ -96,7 +71,7 @@ class AwsKmsFaultTest {
                 + Base64.getEncoder().encodeToString("wrapped-by-the-fake".getBytes(StandardCharsets.UTF_8))
                 + "\",\"Plaintext\":\"" + Base64.getEncoder().encodeToString(plaintext) + "\"}";
         // Two throttles leave the third and last of the 3 attempts config() allows.
-        URI endpoint = fakeKms(requests, attempt -> attempt <= 2
+        URI endpoint = endpoints.answering(requests, attempt -> attempt <= 2
                 ? new Answer(400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")
                 : new Answer(200, answer));
 
@@ -177,29 +152,8 @@ class AwsKmsFaultTest {
         assertThat(requests.get()).isEqualTo(6);
     }
 
-    /** What the fake KMS sends back: an HTTP status and a JSON body. */
-    private record Answer(int status, String body) {}
-
     private URI fakeKms(int status, String body, AtomicInteger requests) throws IOException {
-        return fakeKms(requests, attempt -> new Answer(status, body));
-    }
-
-    /** @param answers the answer to the n-th request (from 1) */
-    private URI fakeKms(AtomicInteger requests, IntFunction<Answer> answers) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            Answer answer = answers.apply(requests.incrementAndGet());
-            exchange.getRequestBody().readAllBytes();
-            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(answer.status(), bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        server.start();
-        toClose.add(() -> server.stop(0));
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return endpoints.answering(requests, attempt -> new Answer(status, body));
     }
 
     /** A provider of its own, so its breaker is too: one test's failures never open another's. */
