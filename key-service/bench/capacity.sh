@@ -27,9 +27,8 @@ results="$repo/key-service/bench/results/capacity.md"
 clusters=4
 master_keys=400  # clusters enabled at the end, for the bytes per master key and KMS calls per cluster enabled
 concurrency=32
-# The data-plane benchmark's service JVM (see data-plane.sh for why each cap).
-jvm_flags=(-XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=48m
-  -XX:MaxDirectMemorySize=32m -Xss512k)
+# The data-plane benchmark's service JVM: java_bin and jvm_flags (BENCH_JAVA, BENCH_GC).
+source "$repo/key-service/bench/service-jvm.sh"
 
 fail() { echo "capacity benchmark: $*" >&2; exit 1; }
 source "$repo/key-service/bench/ports.sh"
@@ -110,7 +109,7 @@ start_replica() {
   local dir="$work/$1/$2"; mkdir -p "$dir"
   replica_port=$(free_port)
   MALLOC_ARENA_MAX=2 QUARKUS_DATASOURCE_PASSWORD="$db_password" ATREST_SEAL_KEY="$seal_key" \
-    java "${jvm_flags[@]}" -Datrest.data-dir="$dir" -Dquarkus.grpc.server.port="$replica_port" \
+    "$java_bin" "${jvm_flags[@]}" -Datrest.data-dir="$dir" -Dquarkus.grpc.server.port="$replica_port" \
     -Dquarkus.management.port="$(free_port)" -Datrest.vault-api.port="$(free_port)" \
     -Dquarkus.datasource.jdbc.url="$jdbc_url" -Dquarkus.datasource.username="$db_user" \
     -Datrest.auth.bootstrap-token-file="$work/$1/admin-token" \
